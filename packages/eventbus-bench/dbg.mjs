@@ -1,0 +1,17 @@
+import { InMemoryEventBus, silentLogger } from "@qt/eventbus";
+import { makeTradeEvents } from "./dist/trade-events.js";
+const h = () => { gc(); gc(); const m = process.memoryUsage(); return m.heapUsed; };
+const n = 100000;
+let held = makeTradeEvents(n).slice();
+const b0 = h();
+const bus = new InMemoryEventBus({ maxQueueSize: n, fullQueuePolicy: "reject", logger: silentLogger });
+bus.subscribe("trade.executed", async () => {});
+for (const e of held) await bus.publish(e);
+const b1 = h();
+held = undefined;
+const b2 = h();
+console.log(b0, b1 - b0, b2 - b0, bus.getStats().queueSize);
+const arr = new Array(131072); for (let i=0;i<131072;i++) arr[i]=i;
+console.log("arr131072", h() - b2);
+const v8 = await import("node:v8");
+console.log(v8.getHeapSpaceStatistics().map(s=>[s.space_name, s.space_used_size]));

@@ -1,0 +1,212 @@
+import type { Environment } from "./environment.js";
+import { libraries } from "./libraries.js";
+import { LIBRARY_NAMES, type LatencyResult, type LibraryName, type MemoryResult } from "./spec.js";
+import { median } from "./statistics.js";
+
+/** How a run was configured. */
+export interface Settings {
+  readonly rounds: number;
+  readonly events: number;
+  readonly latencyRounds: number;
+  readonly latencySeconds: number;
+  readonly rate: number;
+  readonly memoryEvents: number;
+}
+
+/** Every sample of one throughput scenario, per library (one per round). */
+export interface ThroughputSamples {
+  readonly handlers: number;
+  readonly validate: boolean;
+  readonly eventsPerSecond: Record<LibraryName, number[]>;
+}
+
+/** Everything a run measured. */
+export interface BenchResults {
+  readonly settings: Settings;
+  readonly throughput: readonly ThroughputSamples[];
+  readonly latency: Record<LibraryName, LatencyResult[]>;
+  readonly memory: readonly MemoryResult[];
+  readonly durationSeconds: number;
+}
+
+/** A target of the issue, and whether this run met it. */
+export interface TargetOutcome {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+const OURS: LibraryName = "qt-bus";
+
+/**
+ * Checks the targets on this run's medians (ratios are always within one run).
+ *
+ * @example
+ * ```ts
+ * for (const t of evaluateTargets(results)) console.log(t.met ? "met" : "MISSED", t.target);
+ * ```
+ */
+export function evaluateTargets(results: BenchResults): TargetOutcome[] {
+  const rate = (handlers: number, validate: boolean, library: LibraryName) => {
+    const table = results.throughput.find((t) => t.handlers === handlers && t.validate === validate);
+    return table === undefined ? Number.NaN : median(table.eventsPerSecond[library]);
+  };
+  const outcomes: TargetOutcome[] = [];
+  for (const handlers of [1, 10]) {
+    const label = handlers === 1 ? "1 handler" : `${handlers} handlers`;
+    const vsEe2 = rate(handlers, false, OURS) / rate(handlers, false, "eventemitter2");
+    const vsEmittery = rate(handlers, false, OURS) / rate(handlers, false, "emittery");
+    const validated = rate(handlers, true, OURS) / rate(handlers, false, "eventemitter2");
+    outcomes.push(
+      { target: `${label}: >= 2x eventemitter2 emitAsync`, measured: ratio(vsEe2), met: vsEe2 >= 2 },
+      { target: `${label}: >= 10x emittery emit`, measured: ratio(vsEmittery), met: vsEmittery >= 10 },
+      {
+        target: `${label}, ours validating: >= 1.5x eventemitter2 not validating`,
+        measured: ratio(validated),
+        met: validated >= 1.5,
+      },
+    );
+  }
+  const p99 = (library: LibraryName) => median(results.latency[library].map((r) => r.p99Us));
+  const vsNode = p99(OURS) / p99("node-events");
+  outcomes.push(
+    {
+      target: `p99 at ${count(results.settings.rate)}/s: <= 2x node:events' p99`,
+      measured: `${us(p99(OURS))} vs ${us(p99("node-events"))} (${ratio(vsNode)})`,
+      met: vsNode <= 2,
+    },
+    {
+      target: `p99 at ${count(results.settings.rate)}/s: below emittery's p99`,
+      measured: `${us(p99(OURS))} vs ${us(p99("emittery"))}`,
+      met: p99(OURS) < p99("emittery"),
+    },
+  );
+  const bytes = median(results.memory.map((m) => m.bytesPerEvent));
+  outcomes.push({ target: "<= 64 bytes of bus overhead per queued event", measured: `${bytes.toFixed(1)} B`, met: bytes <= 64 });
+  return outcomes;
+}
+
+/**
+ * The tables and targets, as Markdown: what the run prints and the body of BENCHMARKS.md.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderResults(results, evaluateTargets(results)));
+ * ```
+ */
+export function renderResults(results: BenchResults, targets: readonly TargetOutcome[]): string {
+  const { settings } = results;
+  const out: string[] = [];
+  out.push("## Targets", "", "| target | measured | met |", "|---|---|---|");
+  for (const t of targets) out.push(`| ${t.target} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`);
+
+  for (const table of results.throughput) {
+    const handlers = table.handlers === 1 ? "1 async handler" : `${table.handlers} async handlers`;
+    out.push(
+      "",
+      `## Throughput: ${handlers}${table.validate ? ", zod validation at publish" : ""}`,
+      "",
+      `Events/s (each delivered to ${table.handlers === 1 ? "the handler" : `all ${table.handlers}`}), from the first publish until every handler invocation completed; median of ${settings.rounds} rounds of ${count(settings.events)} events.`,
+      "",
+      "| library | median events/s | min - max | ours / library |",
+      "|---|--:|--:|--:|",
+    );
+    const ours = median(table.eventsPerSecond[OURS]);
+    for (const name of LIBRARY_NAMES) {
+      const samples = table.eventsPerSecond[name];
+      const m = median(samples);
+      out.push(
+        `| ${name} | ${count(m)} | ${count(Math.min(...samples))} - ${count(Math.max(...samples))} | ${ratio(ours / m)} |`,
+      );
+    }
+  }
+
+  out.push(
+    "",
+    `## Latency at a fixed ${count(settings.rate)} events/s`,
+    "",
+    `One async handler; publish-to-handler-entry time, µs; median over ${settings.latencyRounds} rounds of ${settings.latencySeconds} s (${count(settings.rate * settings.latencySeconds)} samples each). "p99 from timetable" counts from each event's slot on the timetable, so it adds the driver's own lateness (a \`setImmediate\` loop) to every library alike.`,
+    "",
+    "| library | p50 | p99 | max | p99 from timetable | ours / library (p99) |",
+    "|---|--:|--:|--:|--:|--:|",
+  );
+  const p99 = (name: LibraryName) => median(results.latency[name].map((r) => r.p99Us));
+  for (const name of LIBRARY_NAMES) {
+    const rounds = results.latency[name];
+    const cell = (pick: (r: LatencyResult) => number) => us(median(rounds.map(pick)));
+    out.push(
+      `| ${name} | ${cell((r) => r.p50Us)} | ${cell((r) => r.p99Us)} | ${cell((r) => r.maxUs)} | ${cell((r) => r.scheduledP99Us)} | ${ratio(p99(OURS) / p99(name))} |`,
+    );
+  }
+
+  const memory = (pick: (m: MemoryResult) => number) => `${median(results.memory.map(pick)).toFixed(1)} B`;
+  out.push(
+    "",
+    "## Heap per queued event (InMemoryEventBus)",
+    "",
+    `${count(settings.memoryEvents)} events published to a bus that is not running (\`maxQueueSize\` ${count(settings.memoryEvents)}, policy \`reject\`); \`global.gc()\` twice before each reading; median of ${results.memory.length} processes.`,
+    "",
+    "| measure | bytes per event |",
+    "|---|--:|",
+    `| bus overhead: (heap, events held by the bus only - heap, same events in a plain array) / N | ${memory((m) => m.bytesPerEvent)} |`,
+    `| everything the bus adds: (heap, events in the bus and the array - heap, array only) / N | ${memory((m) => m.grossBytesPerEvent)} |`,
+    "",
+  );
+  return out.join("\n");
+}
+
+/**
+ * The whole BENCHMARKS.md: a header naming the machine, Node.js and every library version, the
+ * method, then {@link renderResults}.
+ */
+export function renderMarkdown(results: BenchResults, environment: Environment, body: string, date: Date): string {
+  const { settings } = results;
+  const v = environment.versions;
+  const header = [
+    "# Benchmarks: InMemoryEventBus vs. in-process emitters",
+    "",
+    `Generated by \`pnpm bench\` (packages/eventbus-bench) on ${date.toISOString()}, in ${Math.round(results.durationSeconds)} s. Do not edit: run it again.`,
+    "",
+    "## Machine",
+    "",
+    "| | |",
+    "|---|---|",
+    `| CPU | ${environment.cpu}, ${environment.cores} cores |`,
+    `| memory | ${environment.memoryGiB.toFixed(1)} GiB |`,
+    `| OS | ${environment.os} |`,
+    `| Node.js | ${environment.node} |`,
+    "",
+    "## Libraries",
+    "",
+    "| library | version | publishes with |",
+    "|---|---|---|",
+    ...LIBRARY_NAMES.map((name) => {
+      const lib = libraries[name];
+      const version = lib.packageName === undefined ? `Node.js ${environment.node}` : `${lib.packageName} ${v[lib.packageName]}`;
+      return `| ${name} | ${version} | ${lib.publishes} |`;
+    }),
+    "",
+    `Events: \`TradeExecutedEvent.create(...)\` of @qt/events ${v["@qt/events"]}; validation: \`qtEventRegistry.validate(e)\` (zod ${v.zod}), given to our bus as \`registry\` and called by the others before each emit.`,
+    "",
+    "## Method",
+    "",
+    "- Every library gets the same pre-created events and the same handler, `async (e) => { sink += e.payload.size; count++ }` (emittery's listener unwraps `{ data }` first); a run ends when every handler invocation has completed, checked by the count and, for our bus, by its stats (all delivered, no error).",
+    `- One child process (\`node --expose-gc\`) per library, scenario and round, so no library's JIT state or promise hooks affect another; ${settings.rounds} rounds with the library order rotated each round; 3 warm-up passes of 20,000 events on a separate instance before each timed pass; medians reported.`,
+    "- Our bus runs with its defaults (`maxQueueSize` 10,000, policy `block`, `maxConcurrency` 1,024, AsyncLocalStorage causation tracking) and `silentLogger`.",
+    "- node:events, eventemitter3 and tseep call listeners synchronously and drop the promises they return: no awaiting and no error isolation, so they are the ceiling, not like-for-like peers.",
+    "",
+  ];
+  return `${header.join("\n")}\n${body}`;
+}
+
+function count(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+function ratio(value: number): string {
+  return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}x`;
+}
+
+function us(value: number): string {
+  return `${value.toFixed(2)} µs`;
+}

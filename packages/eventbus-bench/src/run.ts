@@ -1,0 +1,121 @@
+/**
+ * The benchmark: runs every library through every scenario, each in its own child process,
+ * alternating libraries over several rounds, then prints the tables and targets and writes
+ * BENCHMARKS.md at the repository root.
+ *
+ * `node dist/run.js [--rounds 5] [--events 200000] [--latency-rounds 3] [--latency-seconds 2] [--out FILE]`
+ */
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs, promisify } from "node:util";
+import { describeEnvironment } from "./environment.js";
+import { libraries } from "./libraries.js";
+import {
+  evaluateTargets,
+  renderMarkdown,
+  renderResults,
+  type BenchResults,
+  type Settings,
+  type ThroughputSamples,
+} from "./report.js";
+import {
+  LIBRARY_NAMES,
+  type LatencyResult,
+  type LibraryName,
+  type MemoryResult,
+  type ThroughputResult,
+  type WorkerSpec,
+} from "./spec.js";
+
+const WORKER = fileURLToPath(new URL("./worker.js", import.meta.url));
+const DEFAULT_OUT = fileURLToPath(new URL("../../../BENCHMARKS.md", import.meta.url));
+const execFileAsync = promisify(execFile);
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "5" },
+    events: { type: "string", default: "200000" },
+    "latency-rounds": { type: "string", default: "3" },
+    "latency-seconds": { type: "string", default: "2" },
+    out: { type: "string", default: DEFAULT_OUT },
+  },
+});
+
+const settings: Settings = {
+  rounds: Number(args.rounds),
+  events: Number(args.events),
+  latencyRounds: Number(args["latency-rounds"]),
+  latencySeconds: Number(args["latency-seconds"]),
+  rate: 10_000,
+  memoryEvents: 100_000,
+};
+
+async function runWorker<R>(spec: WorkerSpec): Promise<R> {
+  const { stdout } = await execFileAsync(process.execPath, ["--expose-gc", WORKER, JSON.stringify(spec)]);
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as R;
+}
+
+/** The libraries in round `round`'s order: rotated, so none always runs first or last. */
+function rotated(round: number): LibraryName[] {
+  const shift = round % LIBRARY_NAMES.length;
+  return [...LIBRARY_NAMES.slice(shift), ...LIBRARY_NAMES.slice(0, shift)];
+}
+
+function perLibrary<T>(): Record<LibraryName, T[]> {
+  return Object.fromEntries(LIBRARY_NAMES.map((name) => [name, []])) as unknown as Record<LibraryName, T[]>;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+const started = performance.now();
+const throughput: ThroughputSamples[] = [1, 10].flatMap((handlers) =>
+  [false, true].map((validate) => ({ handlers, validate, eventsPerSecond: perLibrary<number>() })),
+);
+throughput.sort((a, b) => Number(a.validate) - Number(b.validate));
+const latency = perLibrary<LatencyResult>();
+const memory: MemoryResult[] = [];
+
+for (let round = 0; round < settings.rounds; round++) {
+  const order = rotated(round);
+  for (const table of throughput) {
+    const line: string[] = [];
+    for (const library of order) {
+      const spec: WorkerSpec = { scenario: "throughput", library, ...table, events: settings.events };
+      const result = await runWorker<ThroughputResult>(spec);
+      table.eventsPerSecond[library].push(result.eventsPerSecond);
+      line.push(`${library} ${(result.eventsPerSecond / 1e6).toFixed(2)}M`);
+    }
+    log(`round ${round + 1}/${settings.rounds}, ${table.handlers} handler(s)${table.validate ? ", validated" : ""}: ${line.join(", ")}`);
+  }
+  if (round < settings.latencyRounds) {
+    const line: string[] = [];
+    for (const library of order) {
+      const spec: WorkerSpec = { scenario: "latency", library, rate: settings.rate, seconds: settings.latencySeconds };
+      const result = await runWorker<LatencyResult>(spec);
+      latency[library].push(result);
+      line.push(`${library} ${result.p99Us.toFixed(1)}`);
+    }
+    log(`round ${round + 1}/${settings.rounds}, p99 µs at ${settings.rate}/s: ${line.join(", ")}`);
+  }
+  memory.push(await runWorker<MemoryResult>({ scenario: "memory", library: "qt-bus", events: settings.memoryEvents }));
+}
+
+const results: BenchResults = {
+  settings,
+  throughput,
+  latency,
+  memory,
+  durationSeconds: (performance.now() - started) / 1000,
+};
+const targets = evaluateTargets(results);
+const body = renderResults(results, targets);
+const packages = [
+  ...LIBRARY_NAMES.flatMap((name) => libraries[name].packageName ?? []),
+  "@qt/events",
+  "zod",
+];
+writeFileSync(args.out, renderMarkdown(results, describeEnvironment(packages), body, new Date()));
+process.stdout.write(`${body}\nWritten to ${args.out}\n`);
