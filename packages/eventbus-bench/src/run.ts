@@ -3,7 +3,7 @@
  * alternating libraries over several rounds, then prints the tables and targets and writes
  * BENCHMARKS.md at the repository root.
  *
- * `node dist/run.js [--rounds 5] [--events 200000] [--latency-rounds 3] [--latency-seconds 2] [--out FILE]`
+ * `node dist/run.js [--rounds 5] [--events 200000] [--latency-rounds 3] [--latency-seconds 1] [--out FILE]`
  */
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -12,16 +12,16 @@ import { parseArgs, promisify } from "node:util";
 import { describeEnvironment } from "./environment.js";
 import { libraries } from "./libraries.js";
 import {
+  type BenchResults,
   evaluateTargets,
   renderMarkdown,
   renderResults,
-  type BenchResults,
   type Settings,
   type ThroughputSamples,
 } from "./report.js";
 import {
-  LIBRARY_NAMES,
   type LatencyResult,
+  LIBRARY_NAMES,
   type LibraryName,
   type MemoryResult,
   type ThroughputResult,
@@ -32,12 +32,15 @@ const WORKER = fileURLToPath(new URL("./worker.js", import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL("../../../BENCHMARKS.md", import.meta.url));
 const execFileAsync = promisify(execFile);
 
+// pnpm passes a `--` separator through to the script: drop it.
+const argv = process.argv.slice(2);
 const { values: args } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
   options: {
     rounds: { type: "string", default: "5" },
     events: { type: "string", default: "200000" },
     "latency-rounds": { type: "string", default: "3" },
-    "latency-seconds": { type: "string", default: "2" },
+    "latency-seconds": { type: "string", default: "1" },
     out: { type: "string", default: DEFAULT_OUT },
   },
 });
@@ -71,10 +74,12 @@ function log(line: string): void {
 }
 
 const started = performance.now();
-const throughput: ThroughputSamples[] = [1, 10].flatMap((handlers) =>
-  [false, true].map((validate) => ({ handlers, validate, eventsPerSecond: perLibrary<number>() })),
-);
-throughput.sort((a, b) => Number(a.validate) - Number(b.validate));
+const throughput: ThroughputSamples[] = [
+  { handlers: 1, validate: false },
+  { handlers: 10, validate: false },
+  { handlers: 1, validate: true },
+  { handlers: 10, validate: true },
+].map((scenario) => ({ ...scenario, eventsPerSecond: perLibrary<number>() }));
 const latency = perLibrary<LatencyResult>();
 const memory: MemoryResult[] = [];
 
@@ -83,24 +88,40 @@ for (let round = 0; round < settings.rounds; round++) {
   for (const table of throughput) {
     const line: string[] = [];
     for (const library of order) {
-      const spec: WorkerSpec = { scenario: "throughput", library, ...table, events: settings.events };
+      const { handlers, validate } = table;
+      const spec: WorkerSpec = {
+        scenario: "throughput",
+        library,
+        handlers,
+        validate,
+        events: settings.events,
+      };
       const result = await runWorker<ThroughputResult>(spec);
       table.eventsPerSecond[library].push(result.eventsPerSecond);
       line.push(`${library} ${(result.eventsPerSecond / 1e6).toFixed(2)}M`);
     }
-    log(`round ${round + 1}/${settings.rounds}, ${table.handlers} handler(s)${table.validate ? ", validated" : ""}: ${line.join(", ")}`);
+    log(
+      `round ${round + 1}/${settings.rounds}, ${table.handlers} handler(s)${table.validate ? ", validated" : ""}: ${line.join(", ")}`,
+    );
   }
   if (round < settings.latencyRounds) {
     const line: string[] = [];
     for (const library of order) {
-      const spec: WorkerSpec = { scenario: "latency", library, rate: settings.rate, seconds: settings.latencySeconds };
+      const spec: WorkerSpec = {
+        scenario: "latency",
+        library,
+        rate: settings.rate,
+        seconds: settings.latencySeconds,
+      };
       const result = await runWorker<LatencyResult>(spec);
       latency[library].push(result);
       line.push(`${library} ${result.p99Us.toFixed(1)}`);
     }
     log(`round ${round + 1}/${settings.rounds}, p99 µs at ${settings.rate}/s: ${line.join(", ")}`);
+    memory.push(
+      await runWorker<MemoryResult>({ scenario: "memory", library: "qt-bus", events: settings.memoryEvents }),
+    );
   }
-  memory.push(await runWorker<MemoryResult>({ scenario: "memory", library: "qt-bus", events: settings.memoryEvents }));
 }
 
 const results: BenchResults = {
@@ -112,10 +133,6 @@ const results: BenchResults = {
 };
 const targets = evaluateTargets(results);
 const body = renderResults(results, targets);
-const packages = [
-  ...LIBRARY_NAMES.flatMap((name) => libraries[name].packageName ?? []),
-  "@qt/events",
-  "zod",
-];
+const packages = [...LIBRARY_NAMES.flatMap((name) => libraries[name].packageName ?? []), "@qt/events", "zod"];
 writeFileSync(args.out, renderMarkdown(results, describeEnvironment(packages), body, new Date()));
 process.stdout.write(`${body}\nWritten to ${args.out}\n`);

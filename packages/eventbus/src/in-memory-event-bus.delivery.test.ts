@@ -386,6 +386,19 @@ describe("correlation and causation", () => {
     expect(recorder.events[0]).toMatchObject({ correlationId: "mine", causationId: "also-mine" });
   });
 
+  it("propagateContext: false leaves events published by handlers as root events", async () => {
+    await using bus = createTestBus({ propagateContext: false });
+    const recorder = recordEvents(bus, "b");
+    bus.subscribe("a", async () => {
+      await bus.publish(createEvent("b", {}));
+    });
+    await bus.publish(createEvent("a", {}));
+    await bus.idle();
+    const [b] = recorder.events;
+    expect(b?.causationId).toBeNull();
+    expect(b?.correlationId).toBe(b?.id);
+  });
+
   it("refuses an event cycle deeper than maxCausationDepth with CausationDepthError", async () => {
     await using bus = createTestBus({ maxCausationDepth: 5, retry: { maxAttempts: 1 } });
     let published = 0;

@@ -85,6 +85,14 @@ export interface InMemoryEventBusOptions {
   now?: () => number;
   /** Distinct types counted one by one in `byType`. Default 1,000. */
   maxTrackedTypes?: number;
+  /**
+   * Carry the handled event through each handler's awaits, so that what it publishes joins its
+   * correlation chain and the causation depth is enforced. Default `true`. On Node 20 this turns
+   * on `AsyncLocalStorage`, whose promise hooks tax every promise in the process (about half the
+   * bus's peak throughput, see BENCHMARKS.md); turn it off only if your handlers set correlation
+   * ids themselves and cannot form cycles.
+   */
+  propagateContext?: boolean;
 }
 
 /** A bus that keeps failed deliveries and can deliver them again. */
@@ -210,6 +218,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   readonly #onDrop: ((event: EventEnvelope) => void) | undefined;
   readonly #now: () => number;
   readonly #stats: StatsCollector;
+  readonly #propagateContext: boolean;
 
   readonly #subs: Sub[] = [];
   readonly #groups = new Map<string, Group>();
@@ -219,7 +228,8 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   #nextSubId = 1;
 
   #state = State.Created;
-  #drainScheduled = false;
+  /** The scheduled run of the loop, if any; `publish` hands it out (see `#scheduleDrain`). */
+  #pendingDrain: Promise<void> | undefined = undefined;
   #inFlight = 0;
   /** Head of the intrusive list of deliveries in flight, so `stop()` can account for each. */
   #deliveries: Delivery | undefined = undefined;
@@ -258,11 +268,12 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     positiveInteger("maxCausationDepth", this.#maxDepth);
     this.#queue = new RingQueue(maxQueueSize);
     this.#registry = options.registry;
-    this.#logger = options.logger ?? consoleLogger();
+    this.#logger = neverThrowing(options.logger ?? consoleLogger());
     this.#onError = options.onError;
     this.#onDrop = options.onDrop;
     this.#now = options.now ?? performance.now.bind(performance);
     this.#stats = new StatsCollector(options.maxTrackedTypes);
+    this.#propagateContext = options.propagateContext ?? true;
     this.deadLetters =
       options.deadLetters ??
       new InMemoryDeadLetterStore({
@@ -275,7 +286,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   }
 
   publish(event: AnyEventOf<M>): Promise<void> {
-    const context = currentHandlingContext();
+    const context = this.#propagateContext ? currentHandlingContext() : undefined;
     let envelope = event as EventEnvelope;
     let depth = 0;
     try {
@@ -298,7 +309,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     const item = depth === 0 ? envelope : new QueuedItem(envelope, depth, undefined);
     if (this.#queue.isFull || this.#blocked.length > 0) return this.#publishToFullQueue(item);
     this.#accept(item);
-    return RESOLVED;
+    return this.#pendingDrain ?? RESOLVED;
   }
 
   subscribe<P extends PatternOf<M>>(
@@ -467,16 +478,19 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
 
   // --- run loop -----------------------------------------------------------------------------
 
+  /**
+   * Runs the loop in a microtask. `publish` returns this same promise: the event is already
+   * accepted, and a publisher awaiting it then costs no promise of its own, which matters because
+   * with AsyncLocalStorage on every promise passes through Node's promise hooks. (Not
+   * queueMicrotask either: with the hooks on, Node wraps each callback in an AsyncResource.)
+   */
   #scheduleDrain(): void {
-    if (this.#drainScheduled || this.#state === State.Created || this.#state === State.Stopped) return;
-    this.#drainScheduled = true;
-    // Not queueMicrotask: once AsyncLocalStorage is on, Node wraps each queueMicrotask callback in
-    // an AsyncResource, which costs several times a plain promise reaction.
-    void RESOLVED.then(this.#drainBound);
+    if (this.#pendingDrain !== undefined || this.#state === State.Created || this.#state === State.Stopped) return;
+    this.#pendingDrain = RESOLVED.then(this.#drainBound);
   }
 
   #drain(): void {
-    this.#drainScheduled = false;
+    this.#pendingDrain = undefined;
     if (this.#state === State.Stopped) return;
     while (this.#inFlight < this.#maxConcurrency) {
       const item = this.#queue.shift();
@@ -503,10 +517,15 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     entry.stats.dispatched++;
     const context: HandlingContext = item ?? { event, depth };
     if (target !== undefined) {
-      if (target.active) runInHandlingContext(context, this.#deliverAllBound, context, [target]);
+      if (target.active) this.#inContext(context, [target]);
       return;
     }
-    if (entry.routes.length > 0) runInHandlingContext(context, this.#deliverAllBound, context, entry.routes);
+    if (entry.routes.length > 0) this.#inContext(context, entry.routes);
+  }
+
+  #inContext(context: HandlingContext, routes: Route[]): void {
+    if (this.#propagateContext) runInHandlingContext(context, this.#deliverAllBound, context, routes);
+    else this.#deliverAll(context, routes);
   }
 
   /**
@@ -603,7 +622,8 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
 
   /** Retries and serial lanes start outside the event's dispatch: enter its context first. */
   #invokeInContext(delivery: Delivery): void {
-    runInHandlingContext(delivery.context, this.#invokeNowBound, delivery);
+    if (this.#propagateContext) runInHandlingContext(delivery.context, this.#invokeNowBound, delivery);
+    else this.#invoke(delivery, this.#now());
   }
 
   #asyncSucceeded(delivery: Delivery, attempt: number): void {
@@ -893,6 +913,20 @@ function orderingKey(ordering: Ordering | undefined): ((event: EventEnvelope) =>
   if (ordering === "serial") return () => "";
   if (typeof ordering === "object" && typeof ordering.key === "function") return ordering.key;
   throw new RangeError(`ordering must be "concurrent", "serial" or { key: (event) => string }`);
+}
+
+/** A logger that throws must not break the run loop: its failures are written to stderr instead. */
+function neverThrowing(logger: Logger): Logger {
+  const guard =
+    (method: "warn" | "error") =>
+    (fields: Record<string, unknown>, message: string): void => {
+      try {
+        logger[method](fields, message);
+      } catch (error) {
+        process.stderr.write(`@qt/eventbus: logger.${method} threw (${errorMessage(error)}) logging: ${message}\n`);
+      }
+    };
+  return { warn: guard("warn"), error: guard("error") };
 }
 
 function errorMessage(error: unknown): string {

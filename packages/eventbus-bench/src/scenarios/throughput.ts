@@ -5,9 +5,12 @@ import type { ThroughputResult, ThroughputSpec } from "../spec.js";
 import { makeTradeEvents, type TradeEvent } from "../trade-events.js";
 import { Completion } from "./completion.js";
 
-const DISTINCT_EVENTS = 20_000;
-const WARMUP_EVENTS = 20_000;
-const WARMUP_PASSES = 2;
+/** Distinct events a throughput worker creates; a pass cycles through them. */
+export const DISTINCT_EVENTS = 20_000;
+/** Events of each warm-up pass. */
+export const WARMUP_EVENTS = 20_000;
+/** Warm-up passes, each on a fresh instance, before the timed pass. */
+export const WARMUP_PASSES = 2;
 
 /**
  * Events/s through `spec.library` to `spec.handlers` async handlers: from the first publish until
@@ -49,7 +52,9 @@ async function timePass(
   const elapsedMs = performance.now() - start;
   subject.verify(completion.expected);
   if (completion.completed !== completion.expected || !(completion.sink > 0)) {
-    throw new Error(`${library.name}: ${completion.completed} of ${completion.expected} deliveries completed`);
+    throw new Error(
+      `${library.name}: ${completion.completed} of ${completion.expected} deliveries completed`,
+    );
   }
   return elapsedMs;
 }
