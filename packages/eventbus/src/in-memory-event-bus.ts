@@ -485,7 +485,8 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
    * queueMicrotask either: with the hooks on, Node wraps each callback in an AsyncResource.)
    */
   #scheduleDrain(): void {
-    if (this.#pendingDrain !== undefined || this.#state === State.Created || this.#state === State.Stopped) return;
+    if (this.#pendingDrain !== undefined || this.#state === State.Created || this.#state === State.Stopped)
+      return;
     this.#pendingDrain = RESOLVED.then(this.#drainBound);
   }
 
@@ -923,7 +924,9 @@ function neverThrowing(logger: Logger): Logger {
       try {
         logger[method](fields, message);
       } catch (error) {
-        process.stderr.write(`@qt/eventbus: logger.${method} threw (${errorMessage(error)}) logging: ${message}\n`);
+        process.stderr.write(
+          `@qt/eventbus: logger.${method} threw (${errorMessage(error)}) logging: ${message}\n`,
+        );
       }
     };
   return { warn: guard("warn"), error: guard("error") };
