@@ -40,6 +40,43 @@ describe("full queue policies", () => {
     await bus.stop();
   });
 
+  it("block: publishers that do not await cannot grow memory past maxBlockedPublishers", async () => {
+    const bus = new InMemoryEventBus({
+      maxQueueSize: 3,
+      maxBlockedPublishers: 2,
+      logger: createRecordingLogger(),
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, n) => {
+        const p = bus.publish(tick(n));
+        if (n === 9) void bus.runForever(); // start only after every publish was attempted
+        return p;
+      }),
+    );
+    const refused = outcomes.filter((o) => o.status === "rejected");
+    expect(refused).toHaveLength(5);
+    expect(refused.every((o) => o.status === "rejected" && o.reason instanceof QueueFullError)).toBe(true);
+    await bus.idle();
+    expect(bus.getStats()).toMatchObject({ published: 5, dispatched: 5, rejected: 5 });
+    await bus.stop();
+  });
+
+  it("drop-oldest: a publisher in a tight loop never grows the queue past maxQueueSize", async () => {
+    const bus = new InMemoryEventBus({
+      maxQueueSize: 100,
+      fullQueuePolicy: "drop-oldest",
+      logger: createRecordingLogger(),
+    });
+    let peak = 0;
+    for (let n = 0; n < 10_000; n++) {
+      void bus.publish(tick(n));
+      peak = Math.max(peak, bus.getStats().queueSize);
+    }
+    expect(peak).toBe(100);
+    expect(bus.getStats()).toMatchObject({ published: 10_000, dropped: 9_900 });
+    await bus.stop();
+  });
+
   it("reject: publish rejects with QueueFullError and nothing is enqueued", async () => {
     const bus = new InMemoryEventBus({
       maxQueueSize: 2,
@@ -71,7 +108,9 @@ describe("full queue policies", () => {
     await bus.idle();
     expect(recorder.payloads()).toEqual([{ n: 4 }, { n: 5 }]);
     expect(dropped).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
-    expect(logger.entries.filter((e) => e.message === "queue full: oldest event dropped")).toHaveLength(3);
+    const warnings = logger.entries.filter((e) => e.message === "queue full: oldest events dropped");
+    expect(warnings).toHaveLength(1); // a flood of drops is logged once per second, not per event
+    expect(warnings[0]?.fields).toMatchObject({ eventType: "tick", dropped: 1 });
     await bus.stop();
   });
 

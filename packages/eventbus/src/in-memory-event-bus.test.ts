@@ -217,6 +217,26 @@ describe("error isolation", () => {
   });
 });
 
+describe("secrets", () => {
+  it("never puts payload values in logs, handler errors or stats", async () => {
+    await using bus = createTestBus({ retry: { maxAttempts: 2 }, slowHandlerMs: 0 });
+    const secret = "https://discord.com/api/webhooks/123/very-secret-token";
+    bus.subscribe("alert.sent", function notifier() {
+      throw new Error("webhook rejected the request");
+    });
+    await bus.publish(createEvent("alert.sent", { webhook_url: secret, smtp_password: "hunter2" }));
+    await bus.idle();
+    const exposed = JSON.stringify({
+      logs: bus.logger.entries,
+      errors: bus.handlerErrors.map((e) => ({ message: e.message, handler: e.handler })),
+      stats: bus.getStats(),
+    });
+    expect(bus.logger.entries.length).toBeGreaterThan(0);
+    expect(exposed).not.toContain("very-secret-token");
+    expect(exposed).not.toContain("hunter2");
+  });
+});
+
 describe("getStats()", () => {
   it("reports the original six counters and the extended ones", async () => {
     await using bus = createTestBus<TestMap>({ retry: { maxAttempts: 1 } });

@@ -56,6 +56,12 @@ export interface InMemoryEventBusOptions {
    */
   fullQueuePolicy?: FullQueuePolicy;
   /**
+   * With `block`, how many publishers may wait for room at once; one more is refused with
+   * {@link QueueFullError}. This keeps memory bounded even when publishers do not await
+   * `publish`. Default: `maxQueueSize`.
+   */
+  maxBlockedPublishers?: number;
+  /**
    * Handler invocations running at once, across the bus (those waiting for a retry or their turn
    * in a serial lane included). When reached, the bus stops taking events off the queue, so memory
    * stays bounded. Default 1,024.
@@ -206,6 +212,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
 
   readonly #queue: RingQueue<EventEnvelope | QueuedItem>;
   readonly #policy: FullQueuePolicy;
+  readonly #maxBlocked: number;
   readonly #maxConcurrency: number;
   readonly #retry: RetryPolicy;
   readonly #slowHandlerMs: number;
@@ -226,6 +233,8 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   #routes: Route[] = [];
   readonly #typeEntries = new Map<string, TypeEntry>();
   #nextSubId = 1;
+  #lastDropLogAt = Number.NEGATIVE_INFINITY;
+  #dropsSinceLog = 0;
 
   #state = State.Created;
   /** The scheduled run of the loop, if any; `publish` hands it out (see `#scheduleDrain`). */
@@ -251,6 +260,8 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     positiveInteger("maxQueueSize", maxQueueSize);
     this.#maxConcurrency = options.maxConcurrency ?? 1024;
     positiveInteger("maxConcurrency", this.#maxConcurrency);
+    this.#maxBlocked = options.maxBlockedPublishers ?? maxQueueSize;
+    positiveInteger("maxBlockedPublishers", this.#maxBlocked);
     this.#policy = options.fullQueuePolicy ?? "block";
     if (!["block", "reject", "drop-oldest"].includes(this.#policy)) {
       throw new RangeError(
@@ -446,6 +457,10 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
         if (this.#queue.isFull) this.#dropOldest();
         break;
       default:
+        if (this.#blocked.length >= this.#maxBlocked) {
+          this.#stats.rejected++;
+          return Promise.reject(new QueueFullError(event.type, this.#queue.capacity));
+        }
         return new Promise((resolve, reject) => {
           this.#blocked.push({ item, resolve, reject });
           this.#scheduleDrain();
@@ -461,7 +476,17 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     if (dropped === undefined) return;
     const event = dropped instanceof QueuedItem ? dropped.event : dropped;
     this.#stats.dropped++;
-    this.#logger.warn({ eventId: event.id, eventType: event.type }, "queue full: oldest event dropped");
+    this.#dropsSinceLog++;
+    // Drops come in floods: one log line per second at most, with the count since the last one.
+    const now = Date.now();
+    if (now - this.#lastDropLogAt >= 1000) {
+      this.#logger.warn(
+        { eventId: event.id, eventType: event.type, dropped: this.#dropsSinceLog },
+        "queue full: oldest events dropped",
+      );
+      this.#lastDropLogAt = now;
+      this.#dropsSinceLog = 0;
+    }
     this.#safely(() => this.#onDrop?.(event), "onDrop");
   }
 
