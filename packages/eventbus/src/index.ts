@@ -53,6 +53,7 @@ export type {
   Matches,
   PatternOf,
 } from "./event-map.js";
+export { type IdempotentOptions, idempotent } from "./idempotent.js";
 export {
   type DeadLetterCapable,
   type FullQueuePolicy,
@@ -60,6 +61,7 @@ export {
   type InMemoryEventBusOptions,
 } from "./in-memory-event-bus.js";
 export type { LatencySummary } from "./latency-histogram.js";
+export { type LatestOnlyOptions, latestOnly } from "./latest-only.js";
 export { consoleLogger, type Logger, silentLogger } from "./logger.js";
 export { assertEventType, type CompiledPattern, compilePattern } from "./pattern.js";
 export { backoffDelay, defaultRetryPolicy } from "./retry.js";
