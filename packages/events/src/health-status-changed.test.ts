@@ -1,4 +1,5 @@
-import { type EventEnvelope, EventValidationError, type ValidationIssue } from "@qt/eventbus";
+import type { EventEnvelope } from "@qt/eventbus";
+import { validationIssues } from "@qt/eventbus/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { HealthStatus } from "./enums.js";
 import { HealthStatusChangedEvent, type HealthStatusChangedPayload } from "./health-status-changed.js";
@@ -12,16 +13,6 @@ const valid: Input = {
   reason: "Daily drawdown exceeded",
   metrics: { dd: -5.2 },
 };
-
-function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an EventValidationError");
-}
 
 describe("HealthStatusChangedEvent.create()", () => {
   it("creates a version 1 health.status_changed envelope with exactly the payload (the guide's example)", () => {
@@ -59,7 +50,7 @@ describe("HealthStatusChangedEvent.create()", () => {
     ],
     ["an unknown key", { severity: 3 }, "payload.severity", "unknown key"],
   ])("refuses %s", (_name, patch, path, message) => {
-    expect(issuesOf(() => HealthStatusChangedEvent.create({ ...valid, ...patch } as Input))).toEqual([
+    expect(validationIssues(() => HealthStatusChangedEvent.create({ ...valid, ...patch } as Input))).toEqual([
       { path, message },
     ]);
   });

@@ -1,4 +1,5 @@
-import { type EventEnvelope, EventValidationError, type ValidationIssue } from "@qt/eventbus";
+import type { EventEnvelope } from "@qt/eventbus";
+import { validationIssues } from "@qt/eventbus/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ModelPromotedEvent, type ModelPromotedPayload } from "./model-promoted.js";
 
@@ -11,16 +12,6 @@ const valid: Input = {
   metrics: { auc: 0.71 },
   shadow_performance: { pnl: 1250.5, trades: 88 },
 };
-
-function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an EventValidationError");
-}
 
 describe("ModelPromotedEvent.create()", () => {
   it("creates a version 1 model.promoted envelope with exactly the payload", () => {
@@ -69,7 +60,7 @@ describe("ModelPromotedEvent.create()", () => {
     ["an array as metrics", { metrics: [1, 2] }, "payload.metrics", "expected object, received array"],
     ["an unknown key", { accuracy: 0.9 }, "payload.accuracy", "unknown key"],
   ])("refuses %s", (_name, patch, path, message) => {
-    expect(issuesOf(() => ModelPromotedEvent.create({ ...valid, ...patch } as Input))).toEqual([
+    expect(validationIssues(() => ModelPromotedEvent.create({ ...valid, ...patch } as Input))).toEqual([
       { path, message },
     ]);
   });

@@ -1,4 +1,5 @@
-import { type EventEnvelope, EventValidationError, type ValidationIssue } from "@qt/eventbus";
+import type { EventEnvelope } from "@qt/eventbus";
+import { validationIssues } from "@qt/eventbus/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { OpportunitiesUpdatedEvent, type OpportunitiesUpdatedPayload } from "./opportunities-updated.js";
 
@@ -10,16 +11,6 @@ const valid: Input = {
   criteria: { min_volume: 1e6, exclude: ["USDCUSDT"], weights: { trend: 0.6, volume: 0.4 }, note: null },
   excluded_count: 41,
 };
-
-function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an EventValidationError");
-}
 
 describe("OpportunitiesUpdatedEvent.create()", () => {
   it("creates a version 1 opportunities.updated envelope with exactly the payload", () => {
@@ -79,9 +70,9 @@ describe("OpportunitiesUpdatedEvent.create()", () => {
     ],
     ["an unknown key", { top: [] }, "payload.top", "unknown key"],
   ])("refuses %s", (_name, patch, path, message) => {
-    expect(issuesOf(() => OpportunitiesUpdatedEvent.create({ ...valid, ...patch } as Input))).toEqual([
-      { path, message },
-    ]);
+    expect(validationIssues(() => OpportunitiesUpdatedEvent.create({ ...valid, ...patch } as Input))).toEqual(
+      [{ path, message }],
+    );
   });
 
   it("is typed: returns EventEnvelope<'opportunities.updated', OpportunitiesUpdatedPayload>", () => {

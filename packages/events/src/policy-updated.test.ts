@@ -1,4 +1,5 @@
-import { type EventEnvelope, EventValidationError, type ValidationIssue } from "@qt/eventbus";
+import { type EventEnvelope, EventValidationError } from "@qt/eventbus";
+import { validationIssues } from "@qt/eventbus/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { RiskMode } from "./enums.js";
 import { PolicyUpdatedEvent, type PolicyUpdatedPayload } from "./policy-updated.js";
@@ -12,16 +13,6 @@ const valid: PolicyInput = {
   max_risk_per_trade: 0.01,
   max_positions: 3,
 };
-
-function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an EventValidationError");
-}
 
 describe("PolicyUpdatedEvent.create()", () => {
   it("creates a version 1 policy.updated envelope with the payload and updated_by defaulting to MSC_AI", () => {
@@ -73,9 +64,9 @@ describe("PolicyUpdatedEvent.create()", () => {
   });
 
   it("refuses a confidence above 1, naming the field and the bound", () => {
-    expect(issuesOf(() => PolicyUpdatedEvent.create({ ...valid, global_min_confidence: 1.5 }))).toEqual([
-      { path: "payload.global_min_confidence", message: "expected number <= 1, received 1.5" },
-    ]);
+    expect(
+      validationIssues(() => PolicyUpdatedEvent.create({ ...valid, global_min_confidence: 1.5 })),
+    ).toEqual([{ path: "payload.global_min_confidence", message: "expected number <= 1, received 1.5" }]);
   });
 
   it.each([
@@ -124,12 +115,12 @@ describe("PolicyUpdatedEvent.create()", () => {
     ],
     ["an unknown key", { leverage: 10 }, "payload.leverage", "unknown key"],
   ])("refuses %s", (_name, patch, path, message) => {
-    const issues = issuesOf(() => PolicyUpdatedEvent.create({ ...valid, ...patch } as PolicyInput));
+    const issues = validationIssues(() => PolicyUpdatedEvent.create({ ...valid, ...patch } as PolicyInput));
     expect(issues).toEqual([{ path, message }]);
   });
 
   it("names every missing field", () => {
-    const issues = issuesOf(() =>
+    const issues = validationIssues(() =>
       PolicyUpdatedEvent.create({ risk_mode: RiskMode.NORMAL } as unknown as PolicyInput),
     );
     expect(issues.map((i) => i.path)).toEqual([

@@ -1,4 +1,5 @@
-import { createEvent, type EventEnvelope, EventValidationError, type ValidationIssue } from "@qt/eventbus";
+import { createEvent, type EventEnvelope, type EventValidationError } from "@qt/eventbus";
+import { validationIssues } from "@qt/eventbus/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { defineEvent } from "./define-event.js";
@@ -6,16 +7,6 @@ import { PolicyUpdatedEvent } from "./policy-updated.js";
 import { qtEventRegistry } from "./qt-events.js";
 import { createEventRegistry } from "./registry.js";
 import { TradeExecutedEvent } from "./trade-executed.js";
-
-function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an EventValidationError");
-}
 
 const trade = TradeExecutedEvent.create({
   order_id: "o-1",
@@ -40,7 +31,7 @@ describe("createEventRegistry()", () => {
       registry.validate(createEvent("order.placed", { id: "a", qty: 1 }, { version: 2 })),
     ).not.toThrow();
     expect(
-      issuesOf(() => registry.validate(createEvent("order.placed", { id: "a" }, { version: 2 }))),
+      validationIssues(() => registry.validate(createEvent("order.placed", { id: "a" }, { version: 2 }))),
     ).toEqual([{ path: "payload.qty", message: "expected number, received undefined" }]);
     expect(registry.schemaOf("order.placed")?.version).toBe(2);
     expect(registry.schemaOf("order.placed", 1)?.schema).toBe(v1);
@@ -76,7 +67,7 @@ describe("validate()", () => {
 
   it("refuses a bad payload with payload-prefixed paths", () => {
     const bad = { ...trade, payload: { ...trade.payload, size: -1, extra: true } };
-    expect(issuesOf(() => qtEventRegistry.validate(bad))).toEqual([
+    expect(validationIssues(() => qtEventRegistry.validate(bad))).toEqual([
       { path: "payload.size", message: "expected number > 0, received -1" },
       { path: "payload.extra", message: "unknown key" },
     ]);
@@ -90,13 +81,13 @@ describe("validate()", () => {
       max_risk_per_trade: 0.02,
       max_positions: 5,
     }).payload;
-    expect(issuesOf(() => qtEventRegistry.validate(createEvent("policy.updated", rest)))).toEqual([
+    expect(validationIssues(() => qtEventRegistry.validate(createEvent("policy.updated", rest)))).toEqual([
       { path: "payload.updated_by", message: "expected string, received undefined" },
     ]);
   });
 
   it("refuses an unknown type with path 'type', listing the known ones", () => {
-    const issues = issuesOf(() => qtEventRegistry.validate(createEvent("trade.cancelled", {})));
+    const issues = validationIssues(() => qtEventRegistry.validate(createEvent("trade.cancelled", {})));
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe("type");
     expect(issues[0]?.message).toContain("unknown event type");
@@ -104,11 +95,11 @@ describe("validate()", () => {
   });
 
   it("refuses an unknown version with path 'version'", () => {
-    expect(issuesOf(() => qtEventRegistry.validate({ ...trade, version: 2 }))).toEqual([
+    expect(validationIssues(() => qtEventRegistry.validate({ ...trade, version: 2 }))).toEqual([
       { path: "version", message: "unknown version 2; known versions: 1" },
     ]);
     const stringly = { ...trade, version: "1" } as unknown as EventEnvelope;
-    expect(issuesOf(() => qtEventRegistry.validate(stringly))[0]?.path).toBe("version");
+    expect(validationIssues(() => qtEventRegistry.validate(stringly))[0]?.path).toBe("version");
   });
 
   it("names the event type in the error", () => {

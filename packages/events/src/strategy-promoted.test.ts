@@ -1,4 +1,5 @@
-import { type EventEnvelope, EventValidationError, type ValidationIssue } from "@qt/eventbus";
+import type { EventEnvelope } from "@qt/eventbus";
+import { validationIssues } from "@qt/eventbus/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { StrategyLifecycle } from "./enums.js";
 import { StrategyPromotedEvent, type StrategyPromotedPayload } from "./strategy-promoted.js";
@@ -12,16 +13,6 @@ const valid: Input = {
   reason: "30 days above baseline",
   metrics: { sharpe: 1.8, win_rate: 0.56 },
 };
-
-function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an EventValidationError");
-}
 
 describe("StrategyPromotedEvent.create()", () => {
   it("creates a version 1 strategy.promoted envelope with exactly the payload", () => {
@@ -79,7 +70,7 @@ describe("StrategyPromotedEvent.create()", () => {
     ],
     ["an unknown key", { stage: "LIVE" }, "payload.stage", "unknown key"],
   ])("refuses %s", (_name, patch, path, message) => {
-    expect(issuesOf(() => StrategyPromotedEvent.create({ ...valid, ...patch } as Input))).toEqual([
+    expect(validationIssues(() => StrategyPromotedEvent.create({ ...valid, ...patch } as Input))).toEqual([
       { path, message },
     ]);
   });

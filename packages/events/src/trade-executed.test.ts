@@ -1,4 +1,5 @@
-import { type EventEnvelope, EventValidationError, type ValidationIssue } from "@qt/eventbus";
+import type { EventEnvelope } from "@qt/eventbus";
+import { validationIssues } from "@qt/eventbus/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { TradeSide } from "./enums.js";
 import { TradeExecutedEvent, type TradeExecutedPayload } from "./trade-executed.js";
@@ -15,16 +16,6 @@ const valid: Input = {
   model: "xgb-btc@1.5.0",
   pnl: -12.5,
 };
-
-function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an EventValidationError");
-}
 
 describe("TradeExecutedEvent.create()", () => {
   it("creates a version 1 trade.executed envelope with exactly the payload", () => {
@@ -71,13 +62,13 @@ describe("TradeExecutedEvent.create()", () => {
     ["a string size", { size: "1" }, "payload.size", "expected number, received string"],
     ["an unknown key", { fee: 0.1 }, "payload.fee", "unknown key"],
   ])("refuses %s", (_name, patch, path, message) => {
-    expect(issuesOf(() => TradeExecutedEvent.create({ ...valid, ...patch } as Input))).toEqual([
+    expect(validationIssues(() => TradeExecutedEvent.create({ ...valid, ...patch } as Input))).toEqual([
       { path, message },
     ]);
   });
 
   it("reports every bad field at once", () => {
-    const issues = issuesOf(() =>
+    const issues = validationIssues(() =>
       TradeExecutedEvent.create({ ...valid, size: -1, price: Number.NaN, order_id: "" }),
     );
     expect(issues.map((i) => i.path)).toEqual(["payload.order_id", "payload.size", "payload.price"]);

@@ -7,3 +7,4 @@
 export { type EventRecorder, nextEvent, publishAll, recordEvents } from "./event-recorder.js";
 export { createRecordingLogger, type LogEntry, type RecordingLogger } from "./recording-logger.js";
 export { createTestBus, type TestBus } from "./test-bus.js";
+export { thrown, validationIssues } from "./thrown.js";
