@@ -1,6 +1,6 @@
 import { assertEventEnvelope, type EventEnvelope } from "./envelope.js";
 import { InvalidEventError, type ValidationIssue } from "./errors.js";
-import { toWireEvent } from "./serialization.js";
+import { readJsonObject, toWireEvent } from "./serialization.js";
 
 /**
  * A CloudEvents 1.0 event in the JSON format (structured mode). Our correlation and causation ids
@@ -59,18 +59,7 @@ export function toCloudEvent(event: EventEnvelope): CloudEvent {
  * @throws {@link InvalidEventError} naming each missing or malformed attribute.
  */
 export function fromCloudEvent(input: CloudEvent | string | unknown): EventEnvelope {
-  let value = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (cause) {
-      throw new InvalidEventError([{ path: "", message: "not valid JSON" }], { cause });
-    }
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidEventError([{ path: "", message: "expected a CloudEvent object" }]);
-  }
-  const ce = value as Record<string, unknown>;
+  const ce = readJsonObject(input, "a CloudEvent object");
   const issues: ValidationIssue[] = [];
   if (ce.specversion !== "1.0") issues.push({ path: "specversion", message: 'expected "1.0"' });
   for (const key of ["id", "source", "type"]) {

@@ -62,19 +62,7 @@ export function serializeEvent(event: EventEnvelope): string {
  * @throws {@link InvalidEventError} naming each missing or malformed envelope field, or when the text is not JSON.
  */
 export function deserializeEvent(input: string | Uint8Array | unknown): EventEnvelope {
-  let value: unknown = input;
-  if (typeof input === "string" || input instanceof Uint8Array) {
-    const text = typeof input === "string" ? input : new TextDecoder().decode(input);
-    try {
-      value = JSON.parse(text);
-    } catch (cause) {
-      throw new InvalidEventError([{ path: "", message: "not valid JSON" }], { cause });
-    }
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidEventError([{ path: "", message: "expected a JSON object" }]);
-  }
-  const wire = value as Record<string, unknown>;
+  const wire = readJsonObject(input, "a JSON object");
   const timestamp = typeof wire.timestamp === "string" ? new Date(wire.timestamp) : wire.timestamp;
   const event = {
     id: wire.id,
@@ -88,6 +76,27 @@ export function deserializeEvent(input: string | Uint8Array | unknown): EventEnv
   };
   assertEventEnvelope(event);
   return event;
+}
+
+/**
+ * Parses text or bytes (other values pass through) and checks the result is a JSON object.
+ *
+ * @throws {@link InvalidEventError} when it is not JSON or not an object.
+ */
+export function readJsonObject(input: unknown, expected: string): Record<string, unknown> {
+  let value = input;
+  if (typeof input === "string" || input instanceof Uint8Array) {
+    const text = typeof input === "string" ? input : new TextDecoder().decode(input);
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      throw new InvalidEventError([{ path: "", message: "not valid JSON" }], { cause });
+    }
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InvalidEventError([{ path: "", message: `expected ${expected}` }]);
+  }
+  return value as Record<string, unknown>;
 }
 
 function encodeValue(value: unknown, path: string): unknown {
