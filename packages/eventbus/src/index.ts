@@ -66,5 +66,6 @@ export { consoleLogger, type Logger, silentLogger } from "./logger.js";
 export { assertEventType, type CompiledPattern, compilePattern } from "./pattern.js";
 export { backoffDelay, defaultRetryPolicy } from "./retry.js";
 export type { EventSchemaRegistry } from "./schema-registry.js";
+export { SerialQueue } from "./serial-queue.js";
 export { deserializeEvent, serializeEvent, toWireEvent, type WireEvent } from "./serialization.js";
 export { type BusStats, StatsCollector, type StatsGauges, type TypeStats } from "./stats.js";

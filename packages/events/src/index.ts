@@ -22,6 +22,7 @@ export {
   TradeSideSchema,
 } from "./enums.js";
 export { HealthStatusChangedEvent, type HealthStatusChangedPayload } from "./health-status-changed.js";
+export { describeValue, toValidationIssues } from "./issues.js";
 export { type JSONSchema, toJSONSchemas } from "./json-schema.js";
 export { ModelPromotedEvent, type ModelPromotedPayload } from "./model-promoted.js";
 export { OpportunitiesUpdatedEvent, type OpportunitiesUpdatedPayload } from "./opportunities-updated.js";
