@@ -356,3 +356,29 @@ describe("logger", () => {
     await msc.close();
   });
 });
+
+describe("announce()", () => {
+  it("publishes the stored policy even when nothing changed, so consumers start from it", async () => {
+    await using bus = createTestBus<QtEventMap>({ registry: qtEventRegistry });
+    const policies = recordEvents(bus, "policy.updated");
+    const msc = new MetaStrategyController({
+      eventBus: bus,
+      policyStore: new InMemoryPolicyStore({ riskMode: RiskMode.DEFENSIVE, allowedStrategies: ["trend"] }),
+    });
+    expect(await msc.updateRiskMode(RiskMode.DEFENSIVE)).toBeUndefined();
+    const event = await msc.announce();
+    await bus.idle();
+    expect(policies.payloads()).toEqual([
+      {
+        risk_mode: "DEFENSIVE",
+        allowed_strategies: ["trend"],
+        global_min_confidence: 0.7,
+        max_risk_per_trade: 0.01,
+        max_positions: 3,
+        updated_by: "MSC_AI",
+      },
+    ]);
+    expect(event.source).toBe("msc-ai");
+    await msc.close();
+  });
+});

@@ -276,6 +276,33 @@ export class MetaStrategyController {
   }
 
   /**
+   * Publishes the stored policy as it is, changed or not: call it once at start so that every
+   * consumer begins from the same policy (the "no event without change" rule would otherwise leave
+   * them without one until the first change), and after changing the allowed strategies in the
+   * store.
+   *
+   * @returns the event published.
+   * @throws {@link ControllerClosedError} after `close()`.
+   *
+   * @example
+   * ```ts
+   * const msc = new MetaStrategyController({ eventBus: bus, policyStore });
+   * await msc.announce(); // policy.updated with the stored mode
+   * ```
+   */
+  async announce(): Promise<PolicyUpdatedEvent> {
+    this.#assertOpen("announce");
+    return this.#enqueue(async () => {
+      const policy = await this.#store.getPolicy();
+      this.#riskMode = policy.riskMode;
+      const event = this.#policyEvent(policy.riskMode, policy.allowedStrategies);
+      await this.#bus.publish(event);
+      if (this.#unpublished === policy.riskMode) this.#unpublished = undefined;
+      return event;
+    });
+  }
+
+  /**
    * Reacts to a new market regime: sets the mode the regime map gives it (by default trending →
    * AGGRESSIVE, ranging → NORMAL, volatile → DEFENSIVE), as {@link MetaStrategyController.updateRiskMode}
    * does. While DEFENSIVE is forced by health, the mode is remembered and applied on recovery.
@@ -385,15 +412,7 @@ export class MetaStrategyController {
     this.#riskMode = policy.riskMode;
     if (policy.riskMode === target && this.#unpublished !== target) return undefined;
     // Built (and so validated) before anything is written: an invalid payload changes nothing.
-    const event = PolicyUpdatedEvent.create(
-      {
-        risk_mode: target,
-        allowed_strategies: [...policy.allowedStrategies],
-        ...this.#modes[target],
-        updated_by: this.#updatedBy,
-      },
-      { source: SOURCE },
-    );
+    const event = this.#policyEvent(target, policy.allowedStrategies);
     if (policy.riskMode !== target) {
       await this.#store.setRiskMode(target);
       this.#riskMode = target;
@@ -405,6 +424,18 @@ export class MetaStrategyController {
   }
 
   // --- plumbing -----------------------------------------------------------------------------
+
+  #policyEvent(mode: RiskMode, allowedStrategies: readonly string[]): PolicyUpdatedEvent {
+    return PolicyUpdatedEvent.create(
+      {
+        risk_mode: mode,
+        allowed_strategies: [...allowedStrategies],
+        ...this.#modes[mode],
+        updated_by: this.#updatedBy,
+      },
+      { source: SOURCE },
+    );
+  }
 
   #startRecovery(): Promise<void> | undefined {
     if (this.#delayMs === 0) return this.#recover();
