@@ -1,0 +1,12 @@
+/**
+ * For sibling packages of `@qt/eventbus` (broker adapters) only: the pieces of the in-memory
+ * bus's machinery an adapter reuses so that it behaves the same. Not covered by semver.
+ *
+ * @packageDocumentation
+ */
+export {
+  currentHandlingContext,
+  type HandlingContext,
+  runInHandlingContext,
+  withCausation,
+} from "./event-context.js";
