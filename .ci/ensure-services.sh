@@ -29,8 +29,8 @@ ensure() {
 }
 
 services=("$@")
-# The suite needs no broker yet; adapters add theirs here (e.g. nats).
-[ ${#services[@]} -eq 0 ] && services=()
+# What the test suite uses today: the NATS adapter's tests and the analytics PostgreSQL store's.
+[ ${#services[@]} -eq 0 ] && services=(nats postgres)
 
 for service in "${services[@]}"; do
   case "$service" in
