@@ -8,18 +8,37 @@ import { readJsonObject, toWireEvent } from "./serialization.js";
  * `dataversion`.
  */
 export interface CloudEvent {
+  /** The CloudEvents spec version; only `"1.0"` is read or written. */
   specversion: "1.0";
+  /** The envelope's `id`; with `source`, identifies the event for deduplication. */
   id: string;
+  /** The envelope's `source`, e.g. `msc-ai`. */
   source: string;
+  /** The envelope's dot-separated `type`, e.g. `trade.executed`. */
   type: string;
+  /** The envelope's `timestamp` as an ISO-8601 string; read as "now" when missing. */
   time?: string;
+  /**
+   * Media type of the data; always `application/json` when written. On read, decides whether
+   * `data_base64` is parsed as JSON (any type containing `json`) or kept as text.
+   */
   datacontenttype?: string;
+  /** URI of the schema `data` follows. Never written; ignored on read. */
   dataschema?: string;
+  /** The event's subject within `source`. Never written; ignored on read. */
   subject?: string;
+  /** The payload as plain JSON (payload `Date`s become ISO strings); read as `null` when absent. */
   data?: unknown;
+  /** A binary payload, base64-encoded. Never written; on read it takes precedence over `data`. */
   data_base64?: string;
+  /** Extension: the envelope's `correlationId`; read as the event's own `id` when missing (a root event). */
   correlationid?: string;
+  /** Extension: the envelope's `causationId`; omitted for a root event. */
   causationid?: string;
+  /**
+   * Extension: the payload schema's `version`, an integer >= 1. Read as 1 when missing; a numeric
+   * string is accepted on read.
+   */
   dataversion?: number;
   [extension: string]: unknown;
 }

@@ -6,9 +6,13 @@ export type DeadLetterReason = "handler-failed" | "handler-timeout" | "shutdown"
 
 /** The error that ended a delivery, in plain data (safe to store, log or serialise). */
 export interface DeadLetterError {
+  /** The error's `name`, e.g. `HandlerTimeoutError`; `NonError` when a non-`Error` value was thrown. */
   readonly name: string;
+  /** The error's `message`, or `String(value)` for a thrown non-`Error`. */
   readonly message: string;
+  /** The error's `code` if it is a string (e.g. `HANDLER_TIMEOUT`, `ECONNRESET`), else `undefined`. */
   readonly code: string | undefined;
+  /** The stack trace, when the thrown value was an `Error` that had one. */
   readonly stack: string | undefined;
 }
 
@@ -20,13 +24,17 @@ export interface DeadLetterError {
 export interface DeadLetter {
   /** Unique id of this entry. */
   readonly id: string;
+  /** The event as it was dispatched (correlation and causation ids included), ready to requeue. */
   readonly event: EventEnvelope;
+  /** The handler that failed; `undefined` if the event was still queued when `stop()` hit its deadline. */
   readonly handler: HandlerRef | undefined;
+  /** Why the delivery ended: the handler's last attempt failed, timed out, or `stop()` cut it short. */
   readonly reason: DeadLetterReason;
   /** The last error, if any. */
   readonly error: DeadLetterError | undefined;
   /** Tries made. */
   readonly attempts: number;
+  /** When the entry was written (wall clock). */
   readonly deadLetteredAt: Date;
 }
 

@@ -35,6 +35,10 @@ export type EventBusErrorCode =
  * ```
  */
 export class EventBusError extends Error {
+  /**
+   * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
+   * @internal
+   */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: EventBusErrorCode;

@@ -45,7 +45,13 @@ export interface RetryPolicy {
 export type Ordering<E extends EventEnvelope = EventEnvelope> =
   | "concurrent"
   | "serial"
-  | { readonly key: (event: E) => string };
+  | {
+      /**
+       * The event's lane, e.g. `(e) => e.payload.symbol`. Events with equal keys are handled one at a
+       * time in publish order. If it throws, the error is logged and the event joins the `""` lane.
+       */
+      readonly key: (event: E) => string;
+    };
 
 /** Options of one subscription. */
 export interface SubscribeOptions<E extends EventEnvelope = EventEnvelope> {
@@ -103,10 +109,10 @@ export interface EventBus<M extends EventMap = EventMap> {
    * Resolves once the bus has accepted the event (in memory: enqueued; on a broker:
    * acknowledged). Before `runForever`, the event waits in the queue.
    *
-   * @throws {@link EventValidationError} when a schema registry rejects the event.
-   * @throws {@link QueueFullError} on a full queue with policy `reject`.
-   * @throws {@link BusStoppedError} once `stop()` has been called.
-   * @throws {@link CausationDepthError} when a handler's publish would exceed the causation depth.
+   * @throws {@link "@qt/eventbus"!EventValidationError} when a schema registry rejects the event.
+   * @throws {@link "@qt/eventbus"!QueueFullError} on a full queue with policy `reject`.
+   * @throws {@link "@qt/eventbus"!BusStoppedError} once `stop()` has been called.
+   * @throws {@link "@qt/eventbus"!CausationDepthError} when a handler's publish would exceed the causation depth.
    */
   publish(event: AnyEventOf<M>): Promise<void>;
 
@@ -114,7 +120,7 @@ export interface EventBus<M extends EventMap = EventMap> {
    * Calls `handler` for every event whose type matches `pattern` (an exact type, `trade.*`, `trade.>`
    * or `>`). Returns the subscription: call it to unsubscribe.
    *
-   * @throws {@link InvalidPatternError} when the pattern is malformed.
+   * @throws {@link "@qt/eventbus"!InvalidPatternError} when the pattern is malformed.
    */
   subscribe<P extends PatternOf<M>>(
     pattern: P,

@@ -3,6 +3,7 @@ import type { EventEnvelope } from "./envelope.js";
 
 /** What a bus knows while one of its handlers runs: the event being handled and its chain depth. */
 export interface HandlingContext {
+  /** The event being handled: what a publish from its handler is correlated with and caused by. */
   readonly event: EventEnvelope;
   /** 0 for a root event, 1 for an event its handler published, and so on. */
   readonly depth: number;

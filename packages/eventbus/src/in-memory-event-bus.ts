@@ -51,13 +51,13 @@ export interface InMemoryEventBusOptions {
   maxQueueSize?: number;
   /**
    * `block` (default): `publish` waits for room, in order. `reject`: `publish` rejects with
-   * {@link QueueFullError}. `drop-oldest`: the oldest queued event is discarded (counted in
+   * {@link "@qt/eventbus"!QueueFullError}. `drop-oldest`: the oldest queued event is discarded (counted in
    * `dropped` and passed to `onDrop`).
    */
   fullQueuePolicy?: FullQueuePolicy;
   /**
    * With `block`, how many publishers may wait for room at once; one more is refused with
-   * {@link QueueFullError}. This keeps memory bounded even when publishers do not await
+   * {@link "@qt/eventbus"!QueueFullError}. This keeps memory bounded even when publishers do not await
    * `publish`. Default: `maxQueueSize`.
    */
   maxBlockedPublishers?: number;
@@ -110,8 +110,8 @@ export interface DeadLetterCapable {
    * pattern, name and group, so a re-subscribed handler counts), or to every handler if it was
    * never dispatched.
    *
-   * @throws {@link DeadLetterNotFoundError} for an unknown id; {@link EventBusError} `HANDLER_NOT_SUBSCRIBED`
-   * when its handler is gone (the entry is kept); {@link BusStoppedError} once stopped.
+   * @throws {@link "@qt/eventbus"!DeadLetterNotFoundError} for an unknown id; {@link "@qt/eventbus"!EventBusError} `HANDLER_NOT_SUBSCRIBED`
+   * when its handler is gone (the entry is kept); {@link "@qt/eventbus"!BusStoppedError} once stopped.
    */
   requeue(deadLetterId: string): Promise<void>;
 }

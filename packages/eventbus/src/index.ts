@@ -2,6 +2,7 @@
  * `@qt/eventbus`: the event bus contract of Quantum Trader and its in-process implementation.
  *
  * @packageDocumentation
+ * @module @qt/eventbus
  */
 export { type CloudEvent, fromCloudEvent, toCloudEvent } from "./cloud-event.js";
 export {

@@ -3,6 +3,7 @@
  * bus's machinery an adapter reuses so that it behaves the same. Not covered by semver.
  *
  * @packageDocumentation
+ * @module @qt/eventbus/internal
  */
 export {
   currentHandlingContext,

@@ -11,8 +11,11 @@ const UNITS_PER_MS = 10_000; // 0.1 µs resolution
 export interface LatencySummary {
   /** Durations recorded. */
   readonly count: number;
+  /** Median: its bucket's upper bound (within about 6%), capped at `max`; 0 when empty. */
   readonly p50: number;
+  /** 99th percentile, with the same precision as `p50`; 0 when empty. */
   readonly p99: number;
+  /** Longest duration recorded, exact to 0.1 µs (capped at about 214 s); 0 when empty. */
   readonly max: number;
 }
 

@@ -4,7 +4,9 @@
  * error messages, never payloads: payloads may carry secrets.
  */
 export interface Logger {
+  /** Something degraded but handled, e.g. a slow handler or events dropped by `drop-oldest`. */
   warn(fields: Record<string, unknown>, message: string): void;
+  /** A failure to look at, e.g. a handler error, a dead letter, or a stop deadline reached. */
   error(fields: Record<string, unknown>, message: string): void;
 }
 

@@ -27,8 +27,11 @@ export function assertEventType(type: string): void {
 
 /** A compiled pattern: tests event types quickly and says whether it is a wildcard. */
 export interface CompiledPattern {
+  /** The pattern as given, e.g. `trade.*`. */
   readonly pattern: string;
+  /** True when it contains `*` or `>`; false for an exact type, which matches only itself. */
   readonly isWildcard: boolean;
+  /** Whether the concrete event `type` matches. `type` is not validated: pass a checked type. */
   matches(type: string): boolean;
 }
 

@@ -14,13 +14,24 @@ const ESCAPE_TAG = "$escape";
 
 /** The JSON object an envelope becomes on the wire. */
 export interface WireEvent {
+  /** The envelope's `id`. */
   id: string;
+  /** The envelope's dot-separated `type`. */
   type: string;
+  /** The envelope's `timestamp` as an ISO-8601 UTC string (`Date.toISOString()`). */
   timestamp: string;
+  /** The envelope's `source`. */
   source: string;
+  /** The envelope's `correlationId`. */
   correlationId: string;
+  /** The envelope's `causationId`; `null` for a root event (a missing one reads back as `null`). */
   causationId: string | null;
+  /** The payload schema's version, an integer >= 1. */
   version: number;
+  /**
+   * The payload as JSON: `Date`s tagged `{"$date": "<ISO-8601>"}`, objects that look like a tag
+   * wrapped in `{"$escape": ...}`, `undefined` object fields left out.
+   */
   payload: unknown;
 }
 

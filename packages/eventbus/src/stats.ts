@@ -49,9 +49,13 @@ export interface BusStats {
 
 /** The gauges a bus reports at snapshot time. */
 export interface StatsGauges {
+  /** Events waiting in the queue (publishers blocked on a full queue included). */
   queueSize: number;
+  /** Deliveries started and not yet finished, those waiting to retry or for their turn included. */
   inFlight: number;
+  /** Distinct patterns with at least one live subscription. */
   handlerTypes: number;
+  /** Live subscriptions. */
   totalHandlers: number;
 }
 
@@ -69,15 +73,25 @@ export interface MutableTypeStats {
  * numbers the same way. Memory is bounded: at most `maxTrackedTypes` entries per type.
  */
 export class StatsCollector {
+  /** Events accepted by `publish`. */
   published = 0;
+  /** Events taken off the queue and handed to their handlers. */
   dispatched = 0;
+  /** Failed handler invocations; each failed attempt counts. */
   errors = 0;
+  /** Handler invocations that succeeded. */
   delivered = 0;
+  /** Retries scheduled after a failure. */
   retried = 0;
+  /** Deliveries (and, at a stop deadline, queued events) written to the dead-letter store. */
   deadLettered = 0;
+  /** Events discarded by the `drop-oldest` policy. */
   dropped = 0;
+  /** `publish` calls refused: validation, full queue, stopped bus, causation depth. */
   rejected = 0;
+  /** Handler invocations slower than the bus's `slowHandlerMs`. */
   slowHandlers = 0;
+  /** Run time of handler invocations, failed ones included, in milliseconds. */
   readonly latency = new LatencyHistogram();
   readonly #byType = new Map<string, MutableTypeStats>();
   readonly #maxTrackedTypes: number;

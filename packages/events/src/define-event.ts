@@ -55,7 +55,7 @@ export interface EventDefinition<T extends string = string, P = unknown, I = P>
    * Validates `payload` (after filling in defaults) and wraps it in an envelope of this type and
    * version.
    *
-   * @throws {@link EventValidationError} naming each bad field, e.g. `payload.max_risk_per_trade`.
+   * @throws {@link "@qt/eventbus"!EventValidationError} naming each bad field, e.g. `payload.max_risk_per_trade`.
    */
   create(payload: I, options?: EventOptions): EventEnvelope<T, P>;
 }
@@ -78,7 +78,7 @@ export type WithDefaults<P, K extends PropertyKey> = Simplify<Omit<P, K> & Parti
  * `defaults` are filled in by `create` only; the schema itself has none, so a payload that
  * reaches a registry without a field is refused instead of being silently completed.
  *
- * @throws {@link InvalidPatternError} when `type` is not a valid event type (dot-separated segments).
+ * @throws {@link "@qt/eventbus"!InvalidPatternError} when `type` is not a valid event type (dot-separated segments).
  * @throws TypeError when `version` is not an integer >= 1.
  *
  * @example
@@ -97,7 +97,10 @@ export function defineEvent<
   version: number;
   schema: S;
   defaults?: D;
-}): EventDefinition<T, z.output<S>, WithDefaults<z.output<S>, keyof D>> & { readonly schema: S } {
+}): EventDefinition<T, z.output<S>, WithDefaults<z.output<S>, keyof D>> & {
+  /** The payload schema with its exact zod type, for `.shape`, `.extend()` or a new version. */
+  readonly schema: S;
+} {
   const { type, version, schema, defaults } = init;
   assertEventType(type);
   if (!Number.isInteger(version) || version < 1) {

@@ -9,8 +9,11 @@ import { z } from "zod";
  * ```
  */
 export const RiskMode = Object.freeze({
+  /** The most risk, e.g. in a trending market. */
   AGGRESSIVE: "AGGRESSIVE",
+  /** The everyday mode, e.g. in a ranging market. */
   NORMAL: "NORMAL",
+  /** The least risk: in a volatile market, and forced by MSC AI while any component is CRITICAL. */
   DEFENSIVE: "DEFENSIVE",
 } as const);
 /** The zod schema of {@link RiskMode}: `RiskModeSchema.parse("NORMAL")`. */
@@ -27,8 +30,11 @@ export type RiskMode = z.infer<typeof RiskModeSchema>;
  * ```
  */
 export const HealthStatus = Object.freeze({
+  /** Every reported metric below its degraded level. */
   HEALTHY: "HEALTHY",
+  /** A metric at or above its degraded level: a warning; it neither halts nor resumes trading. */
   DEGRADED: "DEGRADED",
+  /** A metric at or above its critical level: trading halts until this component reports HEALTHY. */
   CRITICAL: "CRITICAL",
 } as const);
 /** The zod schema of {@link HealthStatus}: `HealthStatusSchema.parse("HEALTHY")`. */
@@ -45,9 +51,13 @@ export type HealthStatus = z.infer<typeof HealthStatusSchema>;
  * ```
  */
 export const StrategyLifecycle = Object.freeze({
+  /** Evaluated on historical data only; where a new strategy starts. */
   BACKTEST: "BACKTEST",
+  /** Follows the live market without trading; also where a LIVE strategy that breaches its floor goes. */
   SHADOW: "SHADOW",
+  /** Trades: the only stage the orchestrator approves signals for. */
   LIVE: "LIVE",
+  /** Withdrawn for good: a final stage. */
   RETIRED: "RETIRED",
 } as const);
 /** The zod schema of {@link StrategyLifecycle}: `StrategyLifecycleSchema.parse("LIVE")`. */
@@ -63,7 +73,12 @@ export type StrategyLifecycle = z.infer<typeof StrategyLifecycleSchema>;
  * const signed = event.payload.side === TradeSide.BUY ? event.payload.size : -event.payload.size;
  * ```
  */
-export const TradeSide = Object.freeze({ BUY: "BUY", SELL: "SELL" } as const);
+export const TradeSide = Object.freeze({
+  /** Adds to the net position: opens or grows a long, reduces or flips a short. */
+  BUY: "BUY",
+  /** Subtracts from the net position: opens or grows a short, reduces or flips a long. */
+  SELL: "SELL",
+} as const);
 /** The zod schema of {@link TradeSide}: `TradeSideSchema.parse("BUY")`. */
 export const TradeSideSchema = z.enum(TradeSide);
 /** One of `"BUY" | "SELL"`. */

@@ -5,10 +5,15 @@ import { HealthStatusSchema } from "./enums.js";
 import { nonEmptyString, numberRecord } from "./fields.js";
 
 const schema = z.strictObject({
+  /** The component's status before this change. */
   old_status: HealthStatusSchema,
+  /** Its status now. CRITICAL halts trading until the same component reports HEALTHY. */
   new_status: HealthStatusSchema,
+  /** The component concerned, e.g. `DrawdownGuard`; consumers track status per component. */
   component: nonEmptyString,
+  /** Why, for humans, e.g. `error_rate 0.5 >= critical 0.2`. */
   reason: nonEmptyString,
+  /** The measurements behind the status, e.g. `{ drawdown_pct: 5.2 }`. */
   metrics: numberRecord,
 });
 

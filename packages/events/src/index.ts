@@ -3,6 +3,7 @@
  * truth of its payload type, its validating factory, its registry entry and its JSON Schema.
  *
  * @packageDocumentation
+ * @module @qt/events
  */
 export {
   defineEvent,

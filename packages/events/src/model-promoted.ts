@@ -4,10 +4,15 @@ import { defineEvent } from "./define-event.js";
 import { nonEmptyString, numberRecord } from "./fields.js";
 
 const schema = z.strictObject({
+  /** The model, e.g. `xgb-btc`. */
   model_name: nonEmptyString,
+  /** The version active before; `null` (the factory's default) for the model's first promotion. */
   old_version: nonEmptyString.nullable(),
+  /** The version active from now on; may be older than `old_version` (a rollback). */
   new_version: nonEmptyString,
+  /** The new version's offline metrics, recorded when it was registered, e.g. `{ auc: 0.71 }`. */
   metrics: numberRecord,
+  /** The new version's shadow-trading results, e.g. `{ pnl: 1250.5 }`; `null` (the default) if none. */
   shadow_performance: numberRecord.nullable(),
 });
 

@@ -4,9 +4,13 @@ import { defineEvent } from "./define-event.js";
 import { jsonRecord, nonEmptyString, numberRecord } from "./fields.js";
 
 const schema = z.strictObject({
+  /** The symbols worth trading, best first; the orchestrator rejects signals on any other symbol. */
   top_symbols: z.array(nonEmptyString),
+  /** Score per top symbol, e.g. `{ BTCUSDT: 0.92 }`; OppRank's are in [0, 1], relative to the universe. */
   scores: numberRecord,
+  /** The filters applied before ranking, e.g. `{ min_volume: 1000000 }`; `{}` when none. */
   criteria: jsonRecord,
+  /** How many candidates the criteria filtered out, an integer >= 0. */
   excluded_count: z.int().nonnegative(),
 });
 

@@ -25,8 +25,8 @@ const ISO_DATE_TIME = /^[+-]?\d{4,6}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9
  * Throws only the two errors below, whatever the input (`null`, a number, an object whose
  * getters throw...).
  *
- * @throws {@link InvalidEventError} naming each missing or malformed envelope field.
- * @throws {@link EventValidationError} for an unknown type or version, or a bad payload field.
+ * @throws {@link "@qt/eventbus"!InvalidEventError} naming each missing or malformed envelope field.
+ * @throws {@link "@qt/eventbus"!EventValidationError} for an unknown type or version, or a bad payload field.
  *
  * @example
  * ```ts

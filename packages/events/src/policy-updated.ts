@@ -5,11 +5,17 @@ import { RiskModeSchema } from "./enums.js";
 import { nonEmptyString, unitInterval } from "./fields.js";
 
 const schema = z.strictObject({
+  /** The global risk mode; the limits below are that mode's. */
   risk_mode: RiskModeSchema,
+  /** Ids of the strategies that may trade; empty means none may. The orchestrator also requires LIVE. */
   allowed_strategies: z.array(nonEmptyString),
+  /** Lowest signal confidence that may trade, in [0, 1]; signals below it are rejected. */
   global_min_confidence: unitInterval,
+  /** Largest loss at the stop allowed per trade, as a fraction of equity in [0, 1] (0.02 = 2%). */
   max_risk_per_trade: unitInterval,
+  /** Most symbols with an open position at once, an integer >= 1; adding to an open one is always allowed. */
   max_positions: z.int().positive(),
+  /** Who set the policy; the factory defaults it to `"MSC_AI"`. */
   updated_by: nonEmptyString,
 });
 

@@ -17,11 +17,17 @@ import { TradeExecutedEvent, type TradeExecutedPayload } from "./trade-executed.
  * ```
  */
 export type QtEventMap = {
+  /** MSC AI changed the global trading policy (risk mode and its limits). */
   "policy.updated": PolicyUpdatedPayload;
+  /** A strategy moved to another lifecycle stage, up or down. */
   "strategy.promoted": StrategyPromotedPayload;
+  /** Another version of a model became the active one. */
   "model.promoted": ModelPromotedPayload;
+  /** A component's health status changed. */
   "health.status_changed": HealthStatusChangedPayload;
+  /** The ranking of the symbols worth trading changed. */
   "opportunities.updated": OpportunitiesUpdatedPayload;
+  /** The executor filled an order. */
   "trade.executed": TradeExecutedPayload;
 };
 

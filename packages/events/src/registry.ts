@@ -38,7 +38,7 @@ export interface EventRegistry<M extends EventMap = EventMap> extends EventSchem
    * Returns nothing when `event.payload` matches the schema of `event.type` at `event.version`.
    * Checks the payload only: the envelope is the bus's (or {@link parseEvent}'s) job.
    *
-   * @throws {@link EventValidationError} with path `type` (unknown type), `version` (unknown
+   * @throws {@link "@qt/eventbus"!EventValidationError} with path `type` (unknown type), `version` (unknown
    * version) or `payload.<field>` for each bad field.
    */
   validate(event: EventEnvelope): void;
@@ -55,7 +55,7 @@ export interface EventRegistry<M extends EventMap = EventMap> extends EventSchem
  * `{ type, version, schema }` objects. Register several versions of a type to keep accepting
  * events of an old version after its factory has moved on.
  *
- * @throws {@link InvalidPatternError} when a type is not a valid event type.
+ * @throws {@link "@qt/eventbus"!InvalidPatternError} when a type is not a valid event type.
  * @throws TypeError when a definition's version is not an integer >= 1, or a type and version
  * pair is given twice.
  *

@@ -5,10 +5,15 @@ import { StrategyLifecycleSchema } from "./enums.js";
 import { nonEmptyString, numberRecord } from "./fields.js";
 
 const schema = z.strictObject({
+  /** The strategy, e.g. `trend-v3`. */
   strategy_id: nonEmptyString,
+  /** The stage it left. Despite the event's name, the move may be a demotion (LIVE to SHADOW). */
   from_stage: StrategyLifecycleSchema,
+  /** The stage it is in now; only LIVE strategies may trade. */
   to_stage: StrategyLifecycleSchema,
+  /** Why, for humans, e.g. `passed SHADOW thresholds: sharpe 1.4 >= 1, trades 120 >= 30`. */
   reason: nonEmptyString,
+  /** The metrics the decision was made on, e.g. `{ sharpe: 1.8, win_rate: 0.56 }`; may be `{}`. */
   metrics: numberRecord,
 });
 

@@ -5,13 +5,24 @@ import { TradeSideSchema } from "./enums.js";
 import { nonEmptyString } from "./fields.js";
 
 const schema = z.strictObject({
+  /** Unique id of the filled order, made by the executor (one event per order). */
   order_id: nonEmptyString,
+  /** The instrument, e.g. `BTCUSDT`. */
   symbol: nonEmptyString,
+  /** `BUY` adds to the net position, `SELL` subtracts from it. */
   side: TradeSideSchema,
+  /** Quantity filled, in base units; always > 0 (the direction is `side`). */
   size: z.number().positive(),
+  /** Fill price per unit in quote currency, slippage included; > 0. */
   price: z.number().positive(),
+  /** The strategy that asked for the order. */
   strategy_id: nonEmptyString,
+  /** The model behind the signal, or `null` (the factory's default) when there was none. */
   model: nonEmptyString.nullable(),
+  /**
+   * Realised pnl in quote currency, net of the fee's share, when the fill reduced or closed a
+   * position; `null` (the factory's default) when it only opened or added.
+   */
   pnl: z.number().nullable(),
 });
 

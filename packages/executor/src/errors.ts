@@ -30,6 +30,10 @@ export type ExecutorErrorCode = "INVALID_OPTIONS" | "INVALID_ORDER" | "INVALID_P
  * ```
  */
 export class ExecutorError extends Error {
+  /**
+   * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
+   * @internal
+   */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: ExecutorErrorCode;

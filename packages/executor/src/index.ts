@@ -3,6 +3,7 @@
  * positions and realised pnl, and publishes `trade.executed`.
  *
  * @packageDocumentation
+ * @module @qt/executor
  */
 export { ExecutorError, type ExecutorErrorCode } from "./errors.js";
 export {

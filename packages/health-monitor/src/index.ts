@@ -3,6 +3,7 @@
  * statuses, and publishes `health.status_changed` on every change.
  *
  * @packageDocumentation
+ * @module @qt/health-monitor
  */
 export { HealthMonitorError, type HealthMonitorErrorCode } from "./errors.js";
 export {

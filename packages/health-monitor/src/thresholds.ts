@@ -10,7 +10,9 @@ import { HealthMonitorError } from "./errors.js";
  * ```
  */
 export interface ThresholdLevels {
+  /** A value at or above it is DEGRADED. Finite and >= 0, in the metric's unit. */
   readonly degraded: number;
+  /** A value at or above it is CRITICAL. At least `degraded`; equal to it, the metric is never DEGRADED. */
   readonly critical: number;
 }
 
@@ -27,8 +29,11 @@ export interface ThresholdLevels {
  * ```
  */
 export interface HealthThresholds {
+  /** Drawdown from peak, as a positive % of loss (5 = down 5 %). Default 3 / 5. */
   readonly drawdownPct: ThresholdLevels;
+  /** Failed / total operations; both levels in [0, 1]. Default 0.05 / 0.2. */
   readonly errorRate: ThresholdLevels;
+  /** p99 latency in milliseconds. Default 500 / 2000. */
   readonly latencyMs: ThresholdLevels;
 }
 

@@ -38,6 +38,10 @@ export type ModelRegistryErrorCode =
  * ```
  */
 export class ModelRegistryError extends Error {
+  /**
+   * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
+   * @internal
+   */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: ModelRegistryErrorCode;

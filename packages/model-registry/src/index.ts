@@ -3,6 +3,7 @@
  * publishes `model.promoted` when a version becomes active.
  *
  * @packageDocumentation
+ * @module @qt/model-registry
  */
 export { ModelRegistryError, type ModelRegistryErrorCode } from "./errors.js";
 export {

@@ -40,6 +40,7 @@ export interface ModelVersion {
  * ```
  */
 export interface Promotion {
+  /** The model promoted, as given to `promote`. */
   readonly modelName: string;
   /** The version active before, or `null` if none was. */
   readonly oldVersion: string | null;

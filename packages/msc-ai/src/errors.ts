@@ -39,6 +39,10 @@ export type MscAiErrorCode =
  * ```
  */
 export class MscAiError extends Error {
+  /**
+   * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
+   * @internal
+   */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: MscAiErrorCode;

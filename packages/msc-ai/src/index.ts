@@ -3,6 +3,7 @@
  * `policy.updated`, and reacts to health and market regime changes.
  *
  * @packageDocumentation
+ * @module @qt/msc-ai
  */
 export {
   ControllerClosedError,

@@ -11,8 +11,11 @@ import { InvalidConfigError, UnknownRegimeError } from "./errors.js";
  * ```
  */
 export const MarketRegime = Object.freeze({
+  /** A market moving steadily one way; maps to AGGRESSIVE by default. */
   TRENDING: "trending",
+  /** A market moving sideways within a range; maps to NORMAL by default. */
   RANGING: "ranging",
+  /** A market swinging hard either way; maps to DEFENSIVE by default. */
   VOLATILE: "volatile",
 } as const);
 /** One of `"trending" | "ranging" | "volatile"`. */

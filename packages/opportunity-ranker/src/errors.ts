@@ -28,6 +28,10 @@ export type OpportunityRankerErrorCode = "INVALID_OPTIONS" | "INVALID_CANDIDATE"
  * ```
  */
 export class OpportunityRankerError extends Error {
+  /**
+   * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
+   * @internal
+   */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: OpportunityRankerErrorCode;

@@ -2,6 +2,7 @@
  * `@qt/opportunity-ranker`: scores symbols and publishes the top N as `opportunities.updated`.
  *
  * @packageDocumentation
+ * @module @qt/opportunity-ranker
  */
 export { OpportunityRankerError, type OpportunityRankerErrorCode } from "./errors.js";
 export {

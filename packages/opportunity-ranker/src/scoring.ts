@@ -29,8 +29,11 @@ export interface Candidate {
  * ```
  */
 export interface ScoreWeights {
+  /** Weight of normalised `log10(1 + volume)`. Default 0.4. */
   readonly volume: number;
+  /** Weight of normalised `volatility` (higher scores higher: cap it with `maxVolatility`). Default 0.3. */
   readonly volatility: number;
+  /** Weight of normalised `|trendStrength|` (direction ignored). Default 0.3. */
   readonly trendStrength: number;
 }
 

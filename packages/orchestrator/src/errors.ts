@@ -32,6 +32,10 @@ export type OrchestratorErrorCode = "SIGNAL_VALIDATION" | "RISK_INPUT_VALIDATION
  * ```
  */
 export class OrchestratorError extends Error {
+  /**
+   * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
+   * @internal
+   */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: OrchestratorErrorCode;

@@ -4,6 +4,7 @@
  * learned from events on the bus.
  *
  * @packageDocumentation
+ * @module @qt/orchestrator
  */
 export {
   NoPolicyError,

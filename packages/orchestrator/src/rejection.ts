@@ -25,31 +25,68 @@ import type { Signal } from "./signal.js";
  * ```
  */
 export type RejectionReason =
-  | { readonly code: "NO_POLICY" }
-  | { readonly code: "TRADING_HALTED"; readonly components: readonly string[] }
-  | { readonly code: "BELOW_MIN_CONFIDENCE"; readonly confidence: number; readonly minimum: number }
   | {
+      /** No policy yet: the checks that need one were skipped. */
+      readonly code: "NO_POLICY";
+    }
+  | {
+      /** The safety governor halts trading. */
+      readonly code: "TRADING_HALTED";
+      /** The components currently CRITICAL, in the order they went CRITICAL. */
+      readonly components: readonly string[];
+    }
+  | {
+      /** The signal's confidence is under the policy's minimum. */
+      readonly code: "BELOW_MIN_CONFIDENCE";
+      /** The signal's confidence, in [0, 1]. */
+      readonly confidence: number;
+      /** The policy's `global_min_confidence`. */
+      readonly minimum: number;
+    }
+  | {
+      /** The policy does not allow the strategy. */
       readonly code: "STRATEGY_NOT_ALLOWED";
+      /** The signal's strategy. */
       readonly strategy_id: string;
+      /** The policy's `allowed_strategies`. */
       readonly allowed: readonly string[];
     }
   | {
+      /** The strategy is not in the LIVE stage. */
       readonly code: "STRATEGY_NOT_LIVE";
+      /** The signal's strategy. */
       readonly strategy_id: string;
+      /** Its stage from its latest `strategy.promoted`; `null` when none was seen. */
       readonly lifecycle: StrategyLifecycle | null;
     }
-  | { readonly code: "SYMBOL_NOT_IN_TOP"; readonly symbol: string; readonly top_symbols: readonly string[] }
   | {
-      readonly code: "MAX_POSITIONS_REACHED";
+      /** The symbol is not among the top opportunities. */
+      readonly code: "SYMBOL_NOT_IN_TOP";
+      /** The signal's symbol. */
       readonly symbol: string;
+      /** The latest `opportunities.updated` top list; empty before the first. */
+      readonly top_symbols: readonly string[];
+    }
+  | {
+      /** Opening the symbol would exceed the policy's `max_positions`. */
+      readonly code: "MAX_POSITIONS_REACHED";
+      /** The signal's symbol, which has no open position. */
+      readonly symbol: string;
+      /** How many symbols have an open position now. */
       readonly open: number;
+      /** The policy's `max_positions`. */
       readonly maximum: number;
     }
   | {
+      /** The loss at the stop would exceed the policy's `max_risk_per_trade`. */
       readonly code: "RISK_TOO_HIGH";
+      /** The signal's risk: `size * |entry_price - stop_price| / equity`. */
       readonly risk: number;
+      /** The policy's `max_risk_per_trade`, a fraction of equity. */
       readonly maximum: number;
+      /** The signal's size, in units of the instrument. */
       readonly size: number;
+      /** The largest size within `maximum`: reduce to it instead of dropping the signal. */
       readonly max_size: number;
     };
 
@@ -72,6 +109,7 @@ export type RejectionCode = RejectionReason["code"];
  * ```
  */
 export interface Approval {
+  /** Always `true`: the discriminant of {@link SignalDecision}. */
   readonly approved: true;
   /** The validated signal (defaults filled in). */
   readonly signal: Signal;
@@ -86,6 +124,7 @@ export interface Approval {
  * ```
  */
 export interface Rejection {
+  /** Always `false`: the discriminant of {@link SignalDecision}. */
   readonly approved: false;
   /** The validated signal (defaults filled in). */
   readonly signal: Signal;

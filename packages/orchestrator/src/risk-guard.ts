@@ -5,7 +5,14 @@ import { z } from "zod";
 import { NoPolicyError, RiskInputError } from "./errors.js";
 
 const positive = z.number().positive();
-const riskFields = { equity: positive, entry_price: positive, stop_price: positive };
+const riskFields = {
+  /** Account equity in quote currency, > 0: the base the risk fraction is measured against. */
+  equity: positive,
+  /** Expected entry price per unit in quote currency, > 0. */
+  entry_price: positive,
+  /** Stop-loss price per unit, > 0 and not equal to `entry_price`; which side of the entry is not checked. */
+  stop_price: positive,
+};
 // Without a stop distance there is no risk to measure (and size() would divide by zero).
 const stopDiffers = (r: { entry_price: number; stop_price: number }) => r.entry_price !== r.stop_price;
 const stopIssue = { path: ["stop_price"], message: "stop_price must differ from entry_price" };
@@ -41,7 +48,11 @@ export type RiskInput = z.infer<typeof RiskInputSchema>;
  * ```
  */
 export const RiskCheckInputSchema = z
-  .strictObject({ ...riskFields, size: positive })
+  .strictObject({
+    ...riskFields,
+    /** The proposed size in units of the instrument, > 0. */
+    size: positive,
+  })
   .refine(stopDiffers, stopIssue);
 
 /**

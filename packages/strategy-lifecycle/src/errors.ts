@@ -37,6 +37,10 @@ export type StrategyLifecycleErrorCode =
  * ```
  */
 export class StrategyLifecycleError extends Error {
+  /**
+   * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
+   * @internal
+   */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: StrategyLifecycleErrorCode;

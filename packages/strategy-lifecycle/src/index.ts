@@ -3,6 +3,7 @@
  * metric thresholds and publishes `strategy.promoted` on every stage change.
  *
  * @packageDocumentation
+ * @module @qt/strategy-lifecycle
  */
 export { StrategyLifecycleError, type StrategyLifecycleErrorCode } from "./errors.js";
 export {

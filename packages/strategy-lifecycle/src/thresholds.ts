@@ -30,9 +30,13 @@ export interface StrategyMetrics {
  * ```
  */
 export interface StageRequirements {
+  /** Lowest Sharpe ratio accepted (`sharpe >= minSharpe`); any finite number. */
   readonly minSharpe?: number;
+  /** Lowest win rate accepted (`winRate >= minWinRate`), in [0, 1]. */
   readonly minWinRate?: number;
+  /** Largest drawdown accepted (`maxDrawdownPct <= this`), a positive % of loss (10 = 10 % below peak). */
   readonly maxDrawdownPct?: number;
+  /** Fewest trades accepted (`trades >= minTrades`), an integer >= 0: too few make the rest noise. */
   readonly minTrades?: number;
 }
 
@@ -46,7 +50,9 @@ export interface StageRequirements {
  * ```
  */
 export interface LiveFloor {
+  /** A LIVE strategy whose Sharpe ratio falls below it is demoted. At most `live.minSharpe`. */
   readonly minSharpe?: number;
+  /** A LIVE strategy whose drawdown (a positive %) exceeds it is demoted. At least `live.maxDrawdownPct`. */
   readonly maxDrawdownPct?: number;
 }
 
@@ -60,8 +66,14 @@ export interface LiveFloor {
  * ```
  */
 export interface LifecycleThresholds {
+  /** What a BACKTEST strategy needs to move to SHADOW. Default: sharpe >= 1, trades >= 30. */
   readonly shadow: StageRequirements;
+  /**
+   * What a SHADOW strategy needs to go LIVE. Default: sharpe >= 1.2, win rate >= 0.5,
+   * drawdown <= 10 %, trades >= 50.
+   */
   readonly live: StageRequirements;
+  /** Where a LIVE strategy is demoted to SHADOW. Default: sharpe < 0.5 or drawdown > 20 %. */
   readonly liveFloor: LiveFloor;
 }
 

@@ -2,13 +2,17 @@ import type { Logger } from "../logger.js";
 
 /** One captured log line. */
 export interface LogEntry {
+  /** Which {@link "@qt/eventbus"!Logger} method was called. */
   readonly level: "warn" | "error";
+  /** The message as logged, e.g. `"event handler failed"`. */
   readonly message: string;
+  /** The structured fields as logged (ids, types, handler names; never payloads). */
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-/** A {@link Logger} that keeps every entry in `entries`, for assertions. */
+/** A {@link "@qt/eventbus"!Logger} that keeps every entry in `entries`, for assertions. */
 export interface RecordingLogger extends Logger {
+  /** Every call so far, oldest first. A live array: clear it with `entries.length = 0`. */
   readonly entries: LogEntry[];
 }
 

@@ -3,7 +3,7 @@ import type { EventMap } from "../event-map.js";
 import { InMemoryEventBus, type InMemoryEventBusOptions } from "../in-memory-event-bus.js";
 import { createRecordingLogger, type RecordingLogger } from "./recording-logger.js";
 
-/** An {@link InMemoryEventBus} set up for tests, with what it reported. */
+/** An {@link "@qt/eventbus"!InMemoryEventBus} set up for tests, with what it reported. */
 export interface TestBus<M extends EventMap> extends InMemoryEventBus<M> {
   /** Every handler failure, in order. */
   readonly handlerErrors: HandlerError[];

@@ -19,7 +19,7 @@ export function thrown(fn: () => unknown): unknown {
 }
 
 /**
- * Calls `fn` and returns the issues of the {@link EventValidationError} it threw; fails if it
+ * Calls `fn` and returns the issues of the {@link "@qt/eventbus"!EventValidationError} it threw; fails if it
  * threw anything else or nothing.
  *
  * @example
