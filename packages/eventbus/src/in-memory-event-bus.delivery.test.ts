@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InMemoryDeadLetterStore } from "./dead-letter-store.js";
 import { createEvent, type EventEnvelope } from "./envelope.js";
 import {
   BusStoppedError,
@@ -276,6 +277,70 @@ describe("retries and dead letters", () => {
     expect(other).toEqual([1]);
     expect(bus.deadLetters.size).toBe(0);
     await expect(bus.requeue("nope")).rejects.toBeInstanceOf(DeadLetterNotFoundError);
+  });
+
+  it("requeue() keeps the entry when the queue refuses it, and does not count a publish", async () => {
+    const deadLetters = new InMemoryDeadLetterStore();
+    const failing = createTestBus({ deadLetters, retry: { maxAttempts: 1 } });
+    failing.subscribe("tick", function flaky() {
+      throw new Error("x");
+    });
+    await failing.publish(tick(1));
+    await failing.idle();
+    await failing.stop();
+    const [letter] = deadLetters.list();
+    // A second bus on the same store, not running, whose one-event queue is already full.
+    const full = new InMemoryEventBus({
+      maxQueueSize: 1,
+      fullQueuePolicy: "reject",
+      deadLetters,
+      logger: createRecordingLogger(),
+    });
+    full.subscribe("tick", function flaky() {});
+    await full.publish(tick(2));
+    await expect(full.requeue(letter?.id as string)).rejects.toBeInstanceOf(QueueFullError);
+    expect(deadLetters.list().map((l) => l.id)).toEqual([letter?.id]);
+    expect(full.getStats().published).toBe(1);
+    await full.stop();
+  });
+
+  it("requeue() puts the entry back if its handler unsubscribes before the redelivery runs", async () => {
+    const deadLetters = new InMemoryDeadLetterStore();
+    const failing = createTestBus({ deadLetters, retry: { maxAttempts: 1 } });
+    failing.subscribe("tick", function flaky() {
+      throw new Error("x");
+    });
+    await failing.publish(tick(1));
+    await failing.idle();
+    await failing.stop();
+    const [letter] = deadLetters.list();
+    const logger = createRecordingLogger();
+    const later = new InMemoryEventBus({ deadLetters, logger });
+    const sub = later.subscribe("tick", function flaky() {});
+    await later.requeue(letter?.id as string); // queued; the bus does not run yet
+    expect(deadLetters.size).toBe(0);
+    sub();
+    void later.runForever();
+    await later.idle();
+    expect(deadLetters.list().map((l) => l.id)).toEqual([letter?.id]);
+    expect(logger.entries.some((e) => e.message.startsWith("requeued event not delivered"))).toBe(true);
+    await later.stop();
+  });
+
+  it("requeue() after stop() keeps the entry and names the event's type", async () => {
+    const bus = createTestBus({ retry: { maxAttempts: 1 } });
+    bus.subscribe("tick", () => {
+      throw new Error("x");
+    });
+    await bus.publish(tick(1));
+    await bus.idle();
+    await bus.stop();
+    const [letter] = bus.deadLetters.list();
+    await expect(bus.requeue(letter?.id as string)).rejects.toMatchObject({
+      code: "BUS_STOPPED",
+      eventType: "tick",
+    });
+    expect(bus.deadLetters.size).toBe(1);
   });
 
   it("requeue() keeps the entry when its handler is gone", async () => {

@@ -151,6 +151,8 @@ class QueuedItem implements HandlingContext {
     readonly event: EventEnvelope,
     readonly depth: number,
     readonly target: Sub | undefined,
+    /** The dead letter this redelivers, if any: it is not a new publish, and is kept if refused. */
+    readonly requeued: DeadLetter | undefined = undefined,
   ) {}
 }
 
@@ -405,9 +407,14 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   }
 
   requeue(deadLetterId: string): Promise<void> {
-    if (this.#state >= State.Stopping) return Promise.reject(new BusStoppedError("requeue"));
     const entry = this.deadLetters.take(deadLetterId);
     if (entry === undefined) return Promise.reject(new DeadLetterNotFoundError(deadLetterId));
+    // The entry leaves the store only once the bus has taken its event back.
+    const keep = (error: unknown): Promise<never> => {
+      this.deadLetters.add(entry);
+      return Promise.reject(error);
+    };
+    if (this.#state >= State.Stopping) return keep(new BusStoppedError(entry.event.type));
     let target: Sub | undefined;
     if (entry.handler !== undefined) {
       const { pattern, handlerName, group } = entry.handler;
@@ -415,8 +422,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
         (s) => s.ref.pattern === pattern && s.ref.handlerName === handlerName && s.ref.group === group,
       );
       if (target === undefined) {
-        this.deadLetters.add(entry);
-        return Promise.reject(
+        return keep(
           new EventBusError(
             "HANDLER_NOT_SUBSCRIBED",
             `Handler "${handlerName}" on "${pattern}" is not subscribed: dead letter kept`,
@@ -424,8 +430,8 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
         );
       }
     }
-    const item = new QueuedItem(entry.event, 0, target);
-    if (this.#queue.isFull || this.#blocked.length > 0) return this.#publishToFullQueue(item, true);
+    const item = new QueuedItem(entry.event, 0, target, entry);
+    if (this.#queue.isFull || this.#blocked.length > 0) return this.#publishToFullQueue(item).catch(keep);
     this.#enqueue(item);
     return RESOLVED;
   }
@@ -433,6 +439,10 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   // --- intake -------------------------------------------------------------------------------
 
   #accept(item: EventEnvelope | QueuedItem): void {
+    if (item instanceof QueuedItem && item.requeued !== undefined) {
+      this.#enqueue(item); // a redelivery, not a new publish
+      return;
+    }
     const event = item instanceof QueuedItem ? item.event : item;
     this.#stats.published++;
     this.#entryFor(event.type).stats.published++;
@@ -444,7 +454,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     this.#scheduleDrain();
   }
 
-  #publishToFullQueue(item: EventEnvelope | QueuedItem, isRequeue = false): Promise<void> {
+  #publishToFullQueue(item: EventEnvelope | QueuedItem): Promise<void> {
     const event = item instanceof QueuedItem ? item.event : item;
     switch (this.#policy) {
       case "reject":
@@ -466,8 +476,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
           this.#scheduleDrain();
         });
     }
-    if (isRequeue) this.#enqueue(item);
-    else this.#accept(item);
+    this.#accept(item);
     return RESOLVED;
   }
 
@@ -494,9 +503,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   #admitBlocked(): void {
     while (this.#blocked.length > 0 && !this.#queue.isFull) {
       const blocked = this.#blocked.shift() as BlockedPublish;
-      if (blocked.item instanceof QueuedItem && blocked.item.target !== undefined)
-        this.#enqueue(blocked.item);
-      else this.#accept(blocked.item);
+      this.#accept(blocked.item);
       blocked.resolve();
     }
   }
@@ -544,6 +551,7 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     const context: HandlingContext = item ?? { event, depth };
     if (target !== undefined) {
       if (target.active) this.#inContext(context, [target]);
+      else if (item?.requeued !== undefined) this.#keepUndelivered(item.requeued);
       return;
     }
     if (entry.routes.length > 0) this.#inContext(context, entry.routes);
@@ -619,8 +627,9 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
       if (sub.timeoutMs !== undefined) {
         const timeoutMs = sub.timeoutMs;
         delivery.timer = setTimeout(() => {
-          delivery.abort?.abort(new HandlerTimeoutError(timeoutMs));
-          this.#failed(delivery, attempt, new HandlerTimeoutError(timeoutMs));
+          const timeout = new HandlerTimeoutError(timeoutMs);
+          delivery.abort?.abort(timeout);
+          this.#failed(delivery, attempt, timeout);
         }, timeoutMs);
       }
     }
@@ -735,6 +744,15 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     }
     this.#deadLetter(delivery, timedOut ? "handler-timeout" : "handler-failed");
     this.#finish(delivery);
+  }
+
+  /** A requeued dead letter whose handler unsubscribed before it ran goes back to the store. */
+  #keepUndelivered(entry: DeadLetter): void {
+    this.deadLetters.add(entry);
+    this.#logger.error(
+      { eventId: entry.event.id, eventType: entry.event.type, handler: entry.handler?.handlerName },
+      "requeued event not delivered: its handler unsubscribed; dead letter kept",
+    );
   }
 
   #deadLetter(delivery: Delivery, reason: DeadLetterReason): void {

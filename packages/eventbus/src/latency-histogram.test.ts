@@ -21,11 +21,20 @@ describe("LatencyHistogram", () => {
     expect(h.summary().max).toBeCloseTo(3700, 3);
   });
 
+  it("reports positive percentiles for the longest durations (no 32-bit overflow)", () => {
+    const h = new LatencyHistogram();
+    h.record(210_000); // 210 s
+    h.record(250_000);
+    expect(h.percentile(0.5)).toBeGreaterThan(200_000);
+    expect(h.percentile(0.99)).toBeGreaterThan(200_000);
+  });
+
   it("record() clamps negative and huge durations instead of failing", () => {
     const h = new LatencyHistogram();
     h.record(-5);
     h.record(1e12);
     expect(h.summary().count).toBe(2);
     expect(h.percentile(0.5)).toBe(0);
+    expect(h.percentile(1)).toBeGreaterThan(200_000);
   });
 });

@@ -69,5 +69,6 @@ function upperBoundOf(bucket: number): number {
   if (bucket < SUB) return bucket;
   const exponent = Math.floor(bucket / SUB) + SUB_BITS - 1;
   const sub = bucket % SUB;
-  return ((SUB + sub + 1) << (exponent - SUB_BITS)) - 1;
+  // A multiplication, not a shift: the top buckets' bounds pass 2^31 and a shift would wrap negative.
+  return (SUB + sub + 1) * 2 ** (exponent - SUB_BITS) - 1;
 }

@@ -35,6 +35,7 @@ describe("serializeEvent() / deserializeEvent()", () => {
       [{ m: new Map() }, "payload.m"],
       [{ f: () => 1 }, "payload.f"],
       [{ d: new Date("nope") }, "payload.d"],
+      [undefined, "payload"],
     ];
     for (const [payload, path] of cases) {
       const error = (() => {

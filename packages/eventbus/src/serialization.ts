@@ -49,8 +49,14 @@ export function toWireEvent(event: EventEnvelope): WireEvent {
     correlationId: event.correlationId,
     causationId: event.causationId,
     version: event.version,
-    payload: encodeValue(event.payload, "payload"),
+    payload: encodePayload(event.payload),
   };
+}
+
+function encodePayload(payload: unknown): unknown {
+  // An undefined payload would vanish from the JSON and not read back: refuse it like NaN.
+  if (payload === undefined) throw new SerializationError("payload", "undefined has no JSON form");
+  return encodeValue(payload, "payload");
 }
 
 /**
