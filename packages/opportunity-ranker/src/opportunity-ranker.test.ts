@@ -154,3 +154,21 @@ describe("OpportunityRanker.rank()", () => {
     expect(ranker.lastPublished).toBeNull();
   });
 });
+
+describe("OpportunityRanker.rank() and caller mutation", () => {
+  it("a caller changing the returned ranking does not change what the next call compares against", async () => {
+    await using bus = createTestBus<QtEventMap>({ registry: qtEventRegistry });
+    const ranker = new OpportunityRanker({ eventBus: bus, topN: 2 });
+    const candidates = [
+      { symbol: "BTCUSDT", volume: 5e9, volatility: 0.03, trendStrength: 0.8 },
+      { symbol: "ETHUSDT", volume: 2e9, volatility: 0.04, trendStrength: 0.5 },
+    ];
+    const events = recordEvents(bus, "opportunities.updated");
+    const first = await ranker.rank(candidates);
+    first.top_symbols.reverse();
+    await ranker.rank(candidates); // same ranking: nothing new to publish
+    await bus.idle();
+    expect(events.events).toHaveLength(1);
+    expect(ranker.lastPublished?.top_symbols).toEqual(["BTCUSDT", "ETHUSDT"]);
+  });
+});

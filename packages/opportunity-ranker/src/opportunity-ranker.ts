@@ -135,7 +135,9 @@ export class OpportunityRanker {
       await this.#bus.publish(
         OpportunitiesUpdatedEvent.create(ranking, { source: this.#source, timestamp: this.#clock() }),
       );
-      this.#lastPublished = ranking;
+      // A copy: a caller that changes the ranking it got back must not change what the next
+      // call compares against.
+      this.#lastPublished = deepFreeze(structuredClone(ranking));
       return ranking;
     });
   }
@@ -221,4 +223,12 @@ function validateCandidates(candidates: readonly Candidate[]): void {
       }
     }
   });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -49,4 +49,10 @@ describe("resolveWeights()", () => {
       expect.objectContaining({ code: "INVALID_OPTIONS", field: "options.weights" }),
     );
   });
+
+  it("refuses a misspelt weight instead of silently keeping the default", () => {
+    expect(() => resolveWeights({ trend: 0.5 } as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS", field: "options.weights.trend" }),
+    );
+  });
 });

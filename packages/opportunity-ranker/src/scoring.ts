@@ -55,6 +55,12 @@ const weightNames = ["volume", "volatility", "trendStrength"] as const;
 
 /** Merges `input` over the defaults and validates it. */
 export function resolveWeights(input: Partial<ScoreWeights> | undefined): ScoreWeights {
+  for (const key of Object.keys(input ?? {})) {
+    // A misspelt weight would otherwise be ignored and the default silently kept.
+    if (!(weightNames as readonly string[]).includes(key)) {
+      throw invalidOption(`options.weights.${key}`, `one of ${weightNames.join(", ")}`, key);
+    }
+  }
   const weights = { ...defaultScoreWeights, ...input };
   for (const name of weightNames) {
     const w = weights[name];
