@@ -143,7 +143,7 @@ describe("OpportunityRanker.rank()", () => {
     expect(OpportunityRankerError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code, field });
     expect(updates.events).toHaveLength(1);
-    expect(ranker.lastPublished).toBe(first);
+    expect(ranker.lastPublished).toEqual(first);
   });
 
   it("keeps the last ranking when the bus refuses the event, so the next call publishes", async () => {
