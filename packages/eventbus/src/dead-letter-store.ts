@@ -1,8 +1,11 @@
 import type { EventEnvelope } from "./envelope.js";
 import type { HandlerRef } from "./errors.js";
 
-/** Why a delivery was given up on. */
-export type DeadLetterReason = "handler-failed" | "handler-timeout" | "shutdown";
+/**
+ * Why a delivery was given up on. `invalid-message` is a broker message that is not a valid event
+ * (bad JSON, unknown type, failing schema): it never reached a handler.
+ */
+export type DeadLetterReason = "handler-failed" | "handler-timeout" | "shutdown" | "invalid-message";
 
 /** The error that ended a delivery, in plain data (safe to store, log or serialise). */
 export interface DeadLetterError {

@@ -20,7 +20,8 @@ export type EventBusErrorCode =
   | "INVALID_EVENT"
   | "SERIALIZATION"
   | "DEAD_LETTER_NOT_FOUND"
-  | "HANDLER_NOT_SUBSCRIBED";
+  | "HANDLER_NOT_SUBSCRIBED"
+  | "BROKER_UNAVAILABLE";
 
 /**
  * Base class of every error of `@qt/eventbus` and its adapters.
@@ -53,6 +54,18 @@ export class EventBusError extends Error {
   static isInstance(value: unknown): value is EventBusError {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
   }
+}
+
+/**
+ * The message of any thrown value, for logs: an `Error`'s message, else the value as a string.
+ *
+ * @example
+ * ```ts
+ * logger.error({ error: errorMessage(error) }, "handler failed");
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** One problem found while validating an event. */

@@ -13,6 +13,7 @@ import {
   CausationDepthError,
   DeadLetterNotFoundError,
   EventBusError,
+  errorMessage,
   HandlerError,
   type HandlerRef,
   HandlerTimeoutError,
@@ -35,7 +36,7 @@ import {
   withCausation,
 } from "./event-context.js";
 import type { AnyEventOf, EventForPattern, EventMap, PatternOf } from "./event-map.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { consoleLogger, type Logger, neverThrowing } from "./logger.js";
 import { type CompiledPattern, compilePattern } from "./pattern.js";
 import { backoffDelay, defaultRetryPolicy, resolveRetryPolicy } from "./retry.js";
 import { RingQueue } from "./ring-queue.js";
@@ -957,26 +958,6 @@ function orderingKey(ordering: Ordering | undefined): ((event: EventEnvelope) =>
   if (ordering === "serial") return () => "";
   if (typeof ordering === "object" && typeof ordering.key === "function") return ordering.key;
   throw new RangeError(`ordering must be "concurrent", "serial" or { key: (event) => string }`);
-}
-
-/** A logger that throws must not break the run loop: its failures are written to stderr instead. */
-function neverThrowing(logger: Logger): Logger {
-  const guard =
-    (method: "warn" | "error") =>
-    (fields: Record<string, unknown>, message: string): void => {
-      try {
-        logger[method](fields, message);
-      } catch (error) {
-        process.stderr.write(
-          `@qt/eventbus: logger.${method} threw (${errorMessage(error)}) logging: ${message}\n`,
-        );
-      }
-    };
-  return { warn: guard("warn"), error: guard("error") };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function positiveInteger(name: string, value: number): void {

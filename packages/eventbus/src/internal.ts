@@ -5,9 +5,14 @@
  * @packageDocumentation
  * @module @qt/eventbus/internal
  */
+
+export { toDeadLetterError } from "./dead-letter-store.js";
+export { errorMessage } from "./errors.js";
 export {
   currentHandlingContext,
   type HandlingContext,
   runInHandlingContext,
   withCausation,
 } from "./event-context.js";
+export { neverThrowing } from "./logger.js";
+export { resolveRetryPolicy } from "./retry.js";

@@ -1,3 +1,5 @@
+import { errorMessage } from "./errors.js";
+
 /**
  * The logging the bus needs: structured fields first, message second (the shape of pino's
  * methods, so a pino logger can be passed as is). The bus logs ids, types, handler names and
@@ -26,3 +28,27 @@ export function consoleLogger(stream: { write(line: string): unknown } = process
 
 /** A logger that discards everything: for benchmarks and tests that assert through `onError` instead. */
 export const silentLogger: Logger = Object.freeze({ warn() {}, error() {} });
+
+/**
+ * Wraps a logger so that a logger that throws cannot break a bus's run loop: its failures are
+ * written to stderr instead.
+ *
+ * @example
+ * ```ts
+ * const logger = neverThrowing(options.logger ?? consoleLogger());
+ * ```
+ */
+export function neverThrowing(logger: Logger): Logger {
+  const guard =
+    (method: "warn" | "error") =>
+    (fields: Record<string, unknown>, message: string): void => {
+      try {
+        logger[method](fields, message);
+      } catch (error) {
+        process.stderr.write(
+          `@qt/eventbus: logger.${method} threw (${errorMessage(error)}) logging: ${message}\n`,
+        );
+      }
+    };
+  return { warn: guard("warn"), error: guard("error") };
+}
