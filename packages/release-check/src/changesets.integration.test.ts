@@ -89,7 +89,7 @@ describe("changeset version (on a throwaway copy)", () => {
   });
 
   it("leaves private packages (apps, tools) unversioned", async () => {
-    const demo = JSON.parse(await readFile(path.join(copy, "apps/demo/package.json"), "utf8"));
+    const demo = JSON.parse(await readFile(path.join(copy, "apps/trader/package.json"), "utf8"));
     expect(demo.version).toBe("0.0.0");
   });
 });
