@@ -17,17 +17,25 @@ export interface TradeRecord {
   readonly eventId: string;
   /** The order's id: unique in the log too (a second event for the same order is a duplicate). */
   readonly orderId: string;
+  /** The instrument, e.g. `BTCUSDT`. */
   readonly symbol: string;
+  /** `BUY` adds to the net position, `SELL` subtracts from it. */
   readonly side: TradeSide;
+  /** Quantity filled, in base units; > 0 (the direction is `side`). */
   readonly size: number;
+  /** Fill price per unit in quote currency, slippage included; > 0. */
   readonly price: number;
+  /** The strategy that asked for the order. */
   readonly strategyId: string;
+  /** The model behind the signal, or `null` when there was none. */
   readonly model: string | null;
   /** Realised pnl when the fill closed or reduced a position, else `null`. */
   readonly pnl: number | null;
   /** The event's timestamp. */
   readonly executedAt: Date;
+  /** The event's `source`: who published it, e.g. `executor`. */
   readonly source: string;
+  /** The event's correlation id, shared with the chain of events that led to the trade. */
   readonly correlationId: string;
 }
 
@@ -57,6 +65,7 @@ export interface StoredTrade extends TradeRecord {
 export interface StoredEvent {
   /** Position in the store: increases with every event appended (insertion order = replay order). */
   readonly sequence: number;
+  /** The envelope as published, payload dates restored. */
   readonly event: EventEnvelope;
 }
 
@@ -76,6 +85,7 @@ export interface EventQuery {
   readonly from?: Date;
   /** Events with `timestamp < to`. */
   readonly to?: Date;
+  /** Only the events of this correlation chain (exact match). */
   readonly correlationId?: string;
   /** Events stored after this sequence (to page: pass the last sequence seen). */
   readonly afterSequence?: number;
@@ -92,6 +102,7 @@ export interface EventQuery {
  * ```
  */
 export interface TradeQuery {
+  /** Only this strategy's trades (exact match). */
   readonly strategyId?: string;
   /** Trades stored after this sequence (to page: pass the last sequence seen). */
   readonly afterSequence?: number;
@@ -108,8 +119,11 @@ export interface TradeQuery {
  * ```
  */
 export interface PolicyRecord {
+  /** The risk mode as stored, e.g. `NORMAL`; not validated here (`SqlPolicyStore` checks it). */
   readonly riskMode: string;
+  /** The strategies allowed to trade, as stored; empty for none. */
   readonly allowedStrategies: readonly string[];
+  /** When the row was last written, by the writing process's clock (ms precision). */
   readonly updatedAt: Date;
 }
 
@@ -122,7 +136,9 @@ export interface PolicyRecord {
  * ```
  */
 export interface PolicyValues {
+  /** The risk mode to store, e.g. `DEFENSIVE`; stored as given, unchecked. */
   readonly riskMode: string;
+  /** The strategies allowed to trade, stored as a JSON array; empty for none. */
   readonly allowedStrategies: readonly string[];
 }
 

@@ -51,6 +51,7 @@ export type AnalyticsErrorCode =
  * ```
  */
 export class AnalyticsError extends Error {
+  /** Brand for cross-install isInstance checks. @internal */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: AnalyticsErrorCode;

@@ -4,6 +4,7 @@
  * migrations.
  *
  * @packageDocumentation
+ * @module @qt/analytics
  */
 export {
   type AnalyticsStore,

@@ -227,15 +227,20 @@ export class SqlAnalyticsStore implements AnalyticsStore {
 
   async readPolicy(): Promise<PolicyRecord | undefined> {
     this.#assertOpen();
-    const row = await this.#read(() =>
-      this.#backend.db.selectFrom("policy").selectAll().where("id", "=", 1).executeTakeFirst(),
-    );
-    if (row === undefined) return undefined;
-    return {
-      riskMode: row.risk_mode,
-      allowedStrategies: JSON.parse(row.allowed_strategies) as string[],
-      updatedAt: new Date(Number(row.updated_at)),
-    };
+    // Decoding happens inside #read too, so a corrupt row is an AnalyticsError like any failed read.
+    return this.#read(async () => {
+      const row = await this.#backend.db
+        .selectFrom("policy")
+        .selectAll()
+        .where("id", "=", 1)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      return {
+        riskMode: row.risk_mode,
+        allowedStrategies: JSON.parse(row.allowed_strategies) as string[],
+        updatedAt: new Date(Number(row.updated_at)),
+      };
+    });
   }
 
   async writePolicy(change: Partial<PolicyValues>, defaults: PolicyValues): Promise<void> {

@@ -29,7 +29,9 @@ export interface SqlPolicyStoreOptions {
  * ```
  */
 export interface PersistedPolicy {
+  /** The stored risk mode, or the default until one is written. */
   readonly riskMode: RiskMode;
+  /** The stored strategy names (a frozen array), or the default until some are written. */
   readonly allowedStrategies: readonly string[];
 }
 
@@ -64,22 +66,48 @@ export class SqlPolicyStore {
     };
   }
 
+  /**
+   * The stored risk mode, or the default until one is written.
+   *
+   * @throws {@link InvalidPolicyError} when the stored value is not a risk mode.
+   */
   async getRiskMode(): Promise<RiskMode> {
     return (await this.getPolicy()).riskMode;
   }
 
+  /**
+   * Stores `mode`, leaving the allowed strategies as they are; resolves when committed.
+   *
+   * @throws {@link InvalidPolicyError} when `mode` is not a risk mode (nothing is written).
+   */
   async setRiskMode(mode: RiskMode): Promise<void> {
     await this.#store.writePolicy({ riskMode: checkMode(mode) }, this.#defaults);
   }
 
+  /**
+   * The stored strategy names (a frozen array), or the default until some are written.
+   *
+   * @throws {@link InvalidPolicyError} when the stored list holds anything but non-empty strings.
+   */
   async getAllowedStrategies(): Promise<readonly string[]> {
     return (await this.getPolicy()).allowedStrategies;
   }
 
+  /**
+   * Replaces the allowed strategies with `strategies` (empty allows none), leaving the risk mode
+   * as it is; resolves when committed.
+   *
+   * @throws {@link InvalidPolicyError} when a name is not a non-empty string (nothing is written).
+   */
   async setAllowedStrategies(strategies: readonly string[]): Promise<void> {
     await this.#store.writePolicy({ allowedStrategies: checkStrategies(strategies) }, this.#defaults);
   }
 
+  /**
+   * Both fields in one read, frozen; the defaults when no row was ever written.
+   *
+   * @throws {@link InvalidPolicyError} when a stored value is invalid.
+   */
   async getPolicy(): Promise<PersistedPolicy> {
     const row = await this.#store.readPolicy();
     const values = row ?? this.#defaults;

@@ -54,14 +54,19 @@ export interface DeadLetterSource {
 export interface NatsDeadLetter {
   /** Unique and stable: `<consumer>:<stream sequence>`, so writing one twice stores it once. */
   readonly id: string;
+  /** The event that failed, with its dates restored; `undefined` for `invalid-message`. */
   readonly event: EventEnvelope | undefined;
+  /** The handler that gave up on it; `undefined` for `invalid-message`. */
   readonly handler: HandlerRef | undefined;
+  /** Why it was dead-lettered. */
   readonly reason: NatsDeadLetterReason;
   /** The last error. */
   readonly error: DeadLetterError | undefined;
   /** Deliveries made, the failed ones included. */
   readonly attempts: number;
+  /** When this process dead-lettered it (its clock, not the server's). */
   readonly deadLetteredAt: Date;
+  /** Where the message was read from. */
   readonly source: DeadLetterSource;
   /** For `invalid-message`: the message body as received. */
   readonly raw: Uint8Array | undefined;
@@ -79,14 +84,23 @@ export interface NatsDeadLetter {
  * ```
  */
 export const DeadLetterHeaders = Object.freeze({
+  /** The {@link NatsDeadLetterReason}, always set. */
   Reason: "Qt-Reason",
+  /** The handler's name; set when there is a handler (not for `invalid-message`). */
   Handler: "Qt-Handler",
+  /** The handler's consumer group; set only when the handler has one. */
   Group: "Qt-Group",
+  /** Deliveries made, as a decimal string; always set. */
   Attempts: "Qt-Attempts",
+  /** The last error's message, first line only, cut to 512 characters; set when there is an error. */
   Error: "Qt-Error",
+  /** The event's `id`; set when the event could be read. */
   EventId: "Qt-Event-Id",
+  /** The event's `type`, e.g. `trade.executed`; set when the event could be read. */
   EventType: "Qt-Event-Type",
+  /** The subject the message was read from; always set. */
   SourceSubject: "Qt-Source-Subject",
+  /** Its sequence in the event stream, as a decimal string; always set. */
   SourceSequence: "Qt-Source-Sequence",
 });
 
@@ -113,7 +127,12 @@ interface WireDeadLetter {
  * await js.publish(names.deadLetterSubjectOf(entry.event.type), data, { headers, msgID: entry.id });
  * ```
  */
-export function encodeDeadLetter(entry: NatsDeadLetter): { data: string; headers: MsgHdrs } {
+export function encodeDeadLetter(entry: NatsDeadLetter): {
+  /** The JSON body; {@link decodeDeadLetter} reads it back. */
+  data: string;
+  /** The {@link DeadLetterHeaders} that apply to this entry. */
+  headers: MsgHdrs;
+} {
   const wire: WireDeadLetter = {
     id: entry.id,
     reason: entry.reason,

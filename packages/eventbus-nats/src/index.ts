@@ -3,6 +3,7 @@
  * acks, retries with backoff, dead letters, replay, deduplicated publishes.
  *
  * @packageDocumentation
+ * @module @qt/eventbus-nats
  */
 export {
   DeadLetterHeaders,

@@ -220,6 +220,8 @@ describe("NatsEventBus", () => {
       await bus.idle();
       expect(received).toEqual(events.slice(2));
       expect(() => bus.subscribe("replay.x", () => {}, { from: { sequence: 0 } })).toThrow(RangeError);
+      const both = { sequence: 0, time: new Date() } as unknown as { sequence: number };
+      expect(() => bus.subscribe("replay.x", () => {}, { from: both })).toThrow(RangeError);
     });
 
     it("extends the ack deadline of a long handler (working acks) so it is not redelivered", async () => {

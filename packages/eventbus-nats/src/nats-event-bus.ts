@@ -1194,11 +1194,16 @@ function startConfig(from: ReplayStart | undefined): Partial<ConsumerConfig> {
 function checkReplayStart(from: unknown): void {
   if (from === undefined || from === "beginning" || from === "new") return;
   if (typeof from === "object" && from !== null) {
+    // Exactly one of the two, each valid: the consumer config reads `sequence` first.
+    const keys = Object.keys(from);
     const { sequence, time } = from as { sequence?: unknown; time?: unknown };
-    if (typeof sequence === "number" && Number.isInteger(sequence) && sequence >= 1) return;
-    if (time instanceof Date && !Number.isNaN(time.getTime())) return;
+    if (keys.length === 1 && typeof sequence === "number" && Number.isInteger(sequence) && sequence >= 1)
+      return;
+    if (keys.length === 1 && time instanceof Date && !Number.isNaN(time.getTime())) return;
   }
-  throw new RangeError(`from must be "beginning", "new", { sequence: n >= 1 } or { time: Date }`);
+  throw new RangeError(
+    `from must be "beginning", "new", { sequence: n >= 1 } or { time: Date } (one of them)`,
+  );
 }
 
 function orderingKey(ordering: Ordering | undefined): ((event: EventEnvelope) => string) | undefined {

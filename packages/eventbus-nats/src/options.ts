@@ -118,7 +118,17 @@ export interface NatsEventBusOptions {
  * bus.subscribe("trade.executed", resume, { from: { sequence: 42_001 } });
  * ```
  */
-export type ReplayStart = "beginning" | "new" | { readonly sequence: number } | { readonly time: Date };
+export type ReplayStart =
+  | "beginning"
+  | "new"
+  | {
+      /** The event stream sequence to start at, inclusive: an integer >= 1. */
+      readonly sequence: number;
+    }
+  | {
+      /** Start at the first event the server stored at or after this time (a valid `Date`). */
+      readonly time: Date;
+    };
 
 /**
  * `subscribe` options of {@link NatsEventBus}: the contract's, plus where to start.

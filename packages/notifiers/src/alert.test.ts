@@ -44,6 +44,7 @@ describe("defaultStormKey()", () => {
     });
     expect(defaultStormKey(trade(-5))).toEqual({ subject: "BTCUSDT/trend", status: "loss" });
     expect(defaultStormKey(trade(5))).toEqual({ subject: "BTCUSDT/trend", status: "profit" });
+    expect(defaultStormKey(trade(null))).toEqual({ subject: "BTCUSDT/trend", status: "open" });
     expect(defaultStormKey(policy("NORMAL"))).toEqual({ subject: "policy", status: "NORMAL" });
     expect(
       defaultStormKey(

@@ -12,7 +12,9 @@ import { defaultStormKey, type StormKey } from "./storm-key.js";
  * ```
  */
 export interface AlertField {
+  /** The payload key, e.g. `component`; `payload` when the payload is not an object. */
   readonly name: string;
+  /** The value as text: `none` for null, undefined or an empty array or object, `(empty)` for an empty string, nested objects as `key: value` lines. */
   readonly value: string;
 }
 
@@ -29,7 +31,9 @@ export interface AlertField {
 export interface Alert {
   /** The rule that fired. */
   readonly rule: string;
+  /** How loud it is, from the rule (one of {@link SEVERITIES}); sets the colour and subject tag. */
   readonly severity: Severity;
+  /** The headline, from the rule; the event's `type` when the rule gives none. Untruncated. */
   readonly title: string;
   /** One line under the title; may be empty. */
   readonly summary: string;

@@ -25,8 +25,22 @@ import type { Redactor } from "./redact.js";
  * ```
  */
 export type DiscordTarget =
-  | { readonly kind: "webhook"; readonly id: string; readonly token: string }
-  | { readonly kind: "bot"; readonly token: string; readonly channelId: string };
+  | {
+      /** Post through an incoming webhook. */
+      readonly kind: "webhook";
+      /** The webhook's id (a snowflake), as in {@link parseWebhookUrl}. */
+      readonly id: string;
+      /** The webhook's token: a secret, so give it to the redactor too. */
+      readonly token: string;
+    }
+  | {
+      /** Post as a bot user. */
+      readonly kind: "bot";
+      /** The bot token (without the `Bot ` prefix): a secret, so give it to the redactor too. */
+      readonly token: string;
+      /** The id (a snowflake) of the channel to post in; the bot needs permission to send there. */
+      readonly channelId: string;
+    };
 
 /**
  * Options of {@link DiscordChannel}.
@@ -37,6 +51,7 @@ export type DiscordTarget =
  * ```
  */
 export interface DiscordChannelOptions {
+  /** The webhook or the bot and channel to post to. */
   readonly target: DiscordTarget;
   /** Base of the API, without version. Default `https://discord.com/api`; tests point it at a local server. */
   readonly api?: string;
@@ -62,7 +77,14 @@ const WEBHOOK_URL =
  * parseWebhookUrl("https://example.com/hook"); // undefined
  * ```
  */
-export function parseWebhookUrl(url: string): { id: string; token: string } | undefined {
+export function parseWebhookUrl(url: string):
+  | {
+      /** The webhook's id: 17 to 20 digits. */
+      id: string;
+      /** The webhook's token: 32 to 128 letters, digits, `_` or `-`. */
+      token: string;
+    }
+  | undefined {
   const match = WEBHOOK_URL.exec(url.trim());
   if (match === null) return undefined;
   return { id: match[1] as string, token: match[2] as string };

@@ -12,12 +12,19 @@ import { plainText, suppressedNote, truncate } from "./text.js";
  * ```
  */
 export const DISCORD_LIMITS = Object.freeze({
+  /** Characters of the message's `content`. */
   content: 2_000,
+  /** Characters of an embed's title. */
   title: 256,
+  /** Characters of an embed's description. */
   description: 4_096,
+  /** Fields in one embed. */
   fields: 25,
+  /** Characters of a field's name. */
   fieldName: 256,
+  /** Characters of a field's value. */
   fieldValue: 1_024,
+  /** Characters of an embed's footer text. */
   footer: 2_048,
   /** Sum of title, description, field names and values, and footer text. */
   embedTotal: 6_000,
@@ -33,7 +40,9 @@ export const DISCORD_LIMITS = Object.freeze({
  * ```
  */
 export interface DiscordMessage {
+  /** `[SEVERITY] title: summary (suppressed note)` with links removed, at most 2,000 characters. */
   readonly content: string;
+  /** Exactly one embed, within {@link DISCORD_LIMITS}. */
   readonly embeds: APIEmbed[];
 }
 

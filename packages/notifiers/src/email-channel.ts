@@ -18,7 +18,9 @@ export interface EmailChannelOptions {
   readonly transporter: Transporter;
   /** True when the channel built the transporter and closes it in `close()`. */
   readonly owned: boolean;
+  /** The sender address, as nodemailer takes it (`qt@example.com` or `"QT" <qt@example.com>`). */
   readonly from: string;
+  /** The recipients; each alert is one message addressed to all of them. */
   readonly to: readonly string[];
   /** Removes the SMTP password from error messages. */
   readonly redact: Redactor;

@@ -11,8 +11,11 @@ import { oneLine, suppressedNote, truncate } from "./text.js";
  * ```
  */
 export interface EmailMessage {
+  /** `[QT][SEVERITY] title` on one line, at most 200 characters. */
   readonly subject: string;
+  /** The plain-text part. */
   readonly text: string;
+  /** The HTML part: a full document, every event value escaped. */
   readonly html: string;
 }
 

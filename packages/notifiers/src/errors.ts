@@ -36,6 +36,7 @@ export type NotifierErrorCode = "INVALID_CONFIG" | "SEND_FAILED" | "QUEUE_FULL" 
  * ```
  */
 export class NotifierError extends Error {
+  /** Brand for cross-install isInstance checks. @internal */
   readonly [MARKER] = true;
   /** A stable, machine-readable code. */
   readonly code: NotifierErrorCode;

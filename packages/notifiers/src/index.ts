@@ -4,6 +4,7 @@
  * stats, health and secret redaction written once in {@link Notifier}.
  *
  * @packageDocumentation
+ * @module @qt/notifiers
  */
 export { type Alert, type AlertField, createAlert, payloadFields } from "./alert.js";
 export type { Channel } from "./channel.js";

@@ -11,8 +11,18 @@ import type { StormKey } from "./storm-key.js";
  * ```
  */
 export type StormDecision =
-  | { readonly send: true; readonly suppressed: number; readonly ticket: number }
-  | { readonly send: false };
+  | {
+      /** Send the alert. */
+      readonly send: true;
+      /** Repeats of this subject suppressed since its last sent alert (or carried over by `release`); 0 if none. */
+      readonly suppressed: number;
+      /** Identifies this admission; pass it to {@link StormFilter.release} if the alert is never delivered. */
+      readonly ticket: number;
+    }
+  | {
+      /** Suppress the alert: it was counted towards the next one sent for its subject. */
+      readonly send: false;
+    };
 
 interface Entry {
   status: string;

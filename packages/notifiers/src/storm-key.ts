@@ -12,7 +12,9 @@ import type { QtEvent } from "@qt/events";
  * ```
  */
 export interface StormKey {
+  /** What the alert is about, e.g. a component name or `BTCUSDT/momentum`; scoped by event type. */
   readonly subject: string;
+  /** The subject's state, e.g. `CRITICAL`; a different status than last time is always sent. */
   readonly status: string;
 }
 
@@ -34,7 +36,10 @@ export function defaultStormKey(event: QtEvent): StormKey {
       return { subject: event.payload.component, status: event.payload.new_status };
     case "trade.executed": {
       const { symbol, strategy_id, pnl } = event.payload;
-      return { subject: `${symbol}/${strategy_id}`, status: pnl !== null && pnl < 0 ? "loss" : "profit" };
+      return {
+        subject: `${symbol}/${strategy_id}`,
+        status: pnl === null ? "open" : pnl < 0 ? "loss" : "profit",
+      };
     }
     case "strategy.promoted":
       return { subject: event.payload.strategy_id, status: event.payload.to_stage };

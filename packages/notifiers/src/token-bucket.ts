@@ -8,7 +8,9 @@
  * ```
  */
 export interface RateLimit {
+  /** Messages allowed per interval, and the largest burst: an integer >= 1. */
   readonly limit: number;
+  /** The interval, in ms (> 0). */
   readonly intervalMs: number;
 }
 
