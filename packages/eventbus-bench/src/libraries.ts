@@ -66,30 +66,39 @@ function syncSubject(emitter: SyncEmitter, registry: EventSchemaRegistry | undef
   };
 }
 
-const qtBus: Library = {
-  name: "qt-bus",
-  packageName: "@qt/eventbus",
-  publishes: "`await bus.publish(e)` per event, then `await bus.idle()`",
-  create({ registry } = {}) {
-    const bus = new InMemoryEventBus<QtEventMap>({ logger: silentLogger, ...(registry && { registry }) });
-    void bus.runForever();
-    return {
-      subscribe: (handler) => bus.subscribe(TRADE_EXECUTED, handler),
-      async publishAll(events) {
-        for (const event of events) await bus.publish(event);
-        await bus.idle();
-      },
-      publishOne: (event) => void bus.publish(event),
-      verify(deliveries) {
-        const s = bus.getStats();
-        const failures = s.errors + s.rejected + s.deadLettered + s.dropped + s.retried;
-        if (s.delivered !== deliveries || failures !== 0 || s.queueSize !== 0 || s.inFlight !== 0) {
-          throw new Error(`qt-bus stats: delivered ${s.delivered} of ${deliveries}, failures ${failures}`);
-        }
-      },
-    };
-  },
-};
+/** Our bus with its defaults, or (`propagateContext: false`) with AsyncLocalStorage left off. */
+function qtBusLibrary(name: LibraryName, propagateContext: boolean): Library {
+  return {
+    name,
+    packageName: "@qt/eventbus",
+    publishes: propagateContext
+      ? "`await bus.publish(e)` per event, then `await bus.idle()`"
+      : "as qt-bus, with `propagateContext: false`: context propagation off, so events published by handlers are not correlated and the causation depth limit is not enforced",
+    create({ registry } = {}) {
+      const bus = new InMemoryEventBus<QtEventMap>({
+        logger: silentLogger,
+        ...(registry && { registry }),
+        ...(!propagateContext && { propagateContext }),
+      });
+      void bus.runForever();
+      return {
+        subscribe: (handler) => bus.subscribe(TRADE_EXECUTED, handler),
+        async publishAll(events) {
+          for (const event of events) await bus.publish(event);
+          await bus.idle();
+        },
+        publishOne: (event) => void bus.publish(event),
+        verify(deliveries) {
+          const s = bus.getStats();
+          const failures = s.errors + s.rejected + s.deadLettered + s.dropped + s.retried;
+          if (s.delivered !== deliveries || failures !== 0 || s.queueSize !== 0 || s.inFlight !== 0) {
+            throw new Error(`${name} stats: delivered ${s.delivered} of ${deliveries}, failures ${failures}`);
+          }
+        },
+      };
+    },
+  };
+}
 
 const nodeEvents: Library = {
   name: "node-events",
@@ -156,7 +165,8 @@ const emittery: Library = {
 
 /** Every library, by name. */
 export const libraries: Readonly<Record<LibraryName, Library>> = Object.freeze({
-  "qt-bus": qtBus,
+  "qt-bus": qtBusLibrary("qt-bus", true),
+  "qt-bus-no-context": qtBusLibrary("qt-bus-no-context", false),
   "node-events": nodeEvents,
   eventemitter3,
   tseep,

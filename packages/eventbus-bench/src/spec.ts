@@ -1,6 +1,10 @@
-/** The libraries compared, ours first. Each runs in its own child process. */
+/**
+ * The libraries compared, ours first (with its defaults, then with context propagation off).
+ * Each runs in its own child process.
+ */
 export const LIBRARY_NAMES = [
   "qt-bus",
+  "qt-bus-no-context",
   "node-events",
   "eventemitter3",
   "tseep",
@@ -21,6 +25,8 @@ export interface ThroughputSpec {
   readonly validate: boolean;
   /** Events published in the measured pass. */
   readonly events: number;
+  /** Profile the measured pass (only it) with V8's sampler and write the profile to `file`. */
+  readonly cpuProfile?: { readonly file: string; readonly intervalUs: number };
 }
 
 /** Publish-to-handler latency at a fixed offered rate. */

@@ -1,5 +1,7 @@
+import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { qtEventRegistry } from "@qt/events";
+import { startCpuProfile } from "../cpu-profile.js";
 import { type Library, libraries, type SubjectOptions } from "../libraries.js";
 import type { ThroughputResult, ThroughputSpec } from "../spec.js";
 import { makeTradeEvents, type TradeEvent } from "../trade-events.js";
@@ -28,7 +30,12 @@ export async function runThroughput(spec: ThroughputSpec): Promise<ThroughputRes
   const warmup = events.slice(0, Math.min(events.length, WARMUP_EVENTS));
   for (let i = 0; i < WARMUP_PASSES; i++) await timePass(library, options, spec.handlers, warmup);
   globalThis.gc?.();
+  const { cpuProfile } = spec;
+  const stopProfile = cpuProfile === undefined ? undefined : await startCpuProfile(cpuProfile.intervalUs);
   const elapsedMs = await timePass(library, options, spec.handlers, events);
+  if (cpuProfile !== undefined && stopProfile !== undefined) {
+    writeFileSync(cpuProfile.file, JSON.stringify(await stopProfile()));
+  }
   return {
     eventsPerSecond: (events.length / elapsedMs) * 1000,
     deliveries: events.length * spec.handlers,
