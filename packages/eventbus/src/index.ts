@@ -61,6 +61,7 @@ export {
   InMemoryEventBus,
   type InMemoryEventBusOptions,
 } from "./in-memory-event-bus.js";
+export { describeInput, hasBrand, InputError, type InputErrorInit } from "./input-error.js";
 export type { LatencySummary } from "./latency-histogram.js";
 export { type LatestOnlyOptions, latestOnly } from "./latest-only.js";
 export { consoleLogger, type Logger, silentLogger } from "./logger.js";

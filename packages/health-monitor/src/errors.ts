@@ -1,3 +1,5 @@
+import { hasBrand, InputError, type InputErrorInit } from "@qt/eventbus";
+
 const MARKER = Symbol.for("@qt/health-monitor.error");
 
 /**
@@ -29,43 +31,20 @@ export type HealthMonitorErrorCode =
  * catch (error) { if (HealthMonitorError.isInstance(error)) log.warn({ field: error.field }, error.message); }
  * ```
  */
-export class HealthMonitorError extends Error {
+export class HealthMonitorError extends InputError<HealthMonitorErrorCode> {
   /**
    * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
    * @internal
    */
   readonly [MARKER] = true;
-  /** A stable, machine-readable code. */
-  readonly code: HealthMonitorErrorCode;
-  /** The offending input, e.g. `thresholds.errorRate.critical` or `metrics.latencyMs`. */
-  readonly field: string;
-  /** What a valid value looks like. */
-  readonly expected: string;
-  /** A short description of what was received: a number or a type, never a string's content. */
-  readonly received: string;
 
-  constructor(init: { code: HealthMonitorErrorCode; field: string; expected: string; received: unknown }) {
-    const received = describe(init.received);
-    super(`${init.field}: expected ${init.expected}, received ${received}`);
+  constructor(init: InputErrorInit<HealthMonitorErrorCode> & {}) {
+    super(init);
     this.name = "HealthMonitorError";
-    this.code = init.code;
-    this.field = init.field;
-    this.expected = init.expected;
-    this.received = received;
   }
 
   /** True for any `HealthMonitorError`, even one thrown by another copy of this package. */
   static isInstance(value: unknown): value is HealthMonitorError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+    return hasBrand(value, MARKER);
   }
-}
-
-/** Describes a value for an error message without its content (strings may hold secrets). */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
-  if (typeof value === "string") return value === "" ? "empty string" : `string (${value.length} chars)`;
-  return typeof value;
 }

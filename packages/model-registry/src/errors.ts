@@ -1,3 +1,5 @@
+import { hasBrand, InputError, type InputErrorInit } from "@qt/eventbus";
+
 const MARKER = Symbol.for("@qt/model-registry.error");
 
 /**
@@ -37,60 +39,37 @@ export type ModelRegistryErrorCode =
  * }
  * ```
  */
-export class ModelRegistryError extends Error {
+export class ModelRegistryError extends InputError<ModelRegistryErrorCode> {
   /**
    * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
    * @internal
    */
   readonly [MARKER] = true;
-  /** A stable, machine-readable code. */
-  readonly code: ModelRegistryErrorCode;
-  /** The offending input, e.g. `version`, `metrics.auc` or `shadowPerformance.pnl`. */
-  readonly field: string;
-  /** What a valid value looks like. */
-  readonly expected: string;
-  /** A short description of what was received: a number or a type, never a string's content. */
-  readonly received: string;
-  /** The model concerned, when known. */
+  /** The model the error is about, if any. */
   readonly modelName: string | undefined;
-  /** The version concerned, when known. */
+  /** The version the error is about, if any. */
   readonly version: string | undefined;
 
-  constructor(init: {
-    code: ModelRegistryErrorCode;
-    field: string;
-    expected: string;
-    received: unknown;
-    modelName?: string | undefined;
-    version?: string | undefined;
-  }) {
-    const received = describe(init.received);
-    const subject =
-      init.modelName === undefined
-        ? ""
-        : `model "${init.modelName}"${init.version === undefined ? "" : `@${init.version}`}: `;
-    super(`${subject}${init.field}: expected ${init.expected}, received ${received}`);
+  constructor(
+    init: InputErrorInit<ModelRegistryErrorCode> & {
+      modelName?: string | undefined;
+      version?: string | undefined;
+    },
+  ) {
+    super({
+      ...init,
+      subject:
+        init.modelName === undefined
+          ? undefined
+          : `model "${init.modelName}"${init.version === undefined ? "" : `@${init.version}`}`,
+    });
     this.name = "ModelRegistryError";
-    this.code = init.code;
-    this.field = init.field;
-    this.expected = init.expected;
-    this.received = received;
     this.modelName = init.modelName;
     this.version = init.version;
   }
 
   /** True for any `ModelRegistryError`, even one thrown by another copy of this package. */
   static isInstance(value: unknown): value is ModelRegistryError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+    return hasBrand(value, MARKER);
   }
-}
-
-/** Describes a value for an error message without its content (strings may hold secrets). */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
-  if (typeof value === "string") return value === "" ? "empty string" : `string (${value.length} chars)`;
-  return typeof value;
 }

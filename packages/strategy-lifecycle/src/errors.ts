@@ -1,3 +1,5 @@
+import { hasBrand, InputError, type InputErrorInit } from "@qt/eventbus";
+
 const MARKER = Symbol.for("@qt/strategy-lifecycle.error");
 
 /**
@@ -36,53 +38,23 @@ export type StrategyLifecycleErrorCode =
  * }
  * ```
  */
-export class StrategyLifecycleError extends Error {
+export class StrategyLifecycleError extends InputError<StrategyLifecycleErrorCode> {
   /**
    * Brand that `isInstance` checks; keyed by `Symbol.for`, so it matches across duplicate installs.
    * @internal
    */
   readonly [MARKER] = true;
-  /** A stable, machine-readable code. */
-  readonly code: StrategyLifecycleErrorCode;
-  /** The offending input, e.g. `metrics.winRate` or `strategyId`. */
-  readonly field: string;
-  /** What a valid value looks like. */
-  readonly expected: string;
-  /** A short description of what was received: a number or a type, never a string's content. */
-  readonly received: string;
-  /** The strategy concerned, when there is one. */
+  /** The strategy the error is about, if any. */
   readonly strategyId: string | undefined;
 
-  constructor(init: {
-    code: StrategyLifecycleErrorCode;
-    field: string;
-    expected: string;
-    received: unknown;
-    strategyId?: string | undefined;
-  }) {
-    const received = describe(init.received);
-    const subject = init.strategyId === undefined ? "" : `strategy "${init.strategyId}": `;
-    super(`${subject}${init.field}: expected ${init.expected}, received ${received}`);
+  constructor(init: InputErrorInit<StrategyLifecycleErrorCode> & { strategyId?: string | undefined }) {
+    super({ ...init, subject: init.strategyId === undefined ? undefined : `strategy "${init.strategyId}"` });
     this.name = "StrategyLifecycleError";
-    this.code = init.code;
-    this.field = init.field;
-    this.expected = init.expected;
-    this.received = received;
     this.strategyId = init.strategyId;
   }
 
   /** True for any `StrategyLifecycleError`, even one thrown by another copy of this package. */
   static isInstance(value: unknown): value is StrategyLifecycleError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+    return hasBrand(value, MARKER);
   }
-}
-
-/** Describes a value for an error message without its content (strings may hold secrets). */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
-  if (typeof value === "string") return value === "" ? "empty string" : `string (${value.length} chars)`;
-  return typeof value;
 }
