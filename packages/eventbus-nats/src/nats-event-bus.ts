@@ -37,7 +37,7 @@ import {
   type EventHandler,
   type EventMap,
   type EventSchemaRegistry,
-  HandlerError,
+  type HandlerError,
   type HandlerRef,
   HandlerTimeoutError,
   InvalidEventError,
@@ -55,10 +55,18 @@ import {
   currentHandlingContext,
   errorMessage,
   type HandlingContext,
+  laneKeyOf,
   neverThrowing,
+  nonNegative,
+  orderingKey,
+  positive,
+  positiveInteger,
+  recordHandlerTime,
+  reportHandlerFailure,
   resolveRetryPolicy,
   runInHandlingContext,
   toDeadLetterError,
+  toSubscription,
   withCausation,
 } from "@qt/eventbus/internal";
 import { encodeDeadLetter, type NatsDeadLetter, type NatsDeadLetterReason } from "./dead-letter.js";
@@ -126,7 +134,8 @@ interface Sub {
   readonly consumerName: string;
   readonly durable: boolean;
   active: boolean;
-  lastSlowLogAt: number;
+  /** When a slow attempt of this subscription was last logged. */
+  readonly slowLog: { lastLoggedAt: number };
   /** Settles once the consumer exists on the server (or the subscription was dropped). */
   setup: Promise<void>;
   ready: boolean;
@@ -375,7 +384,7 @@ export class NatsEventBus<M extends EventMap = EventMap> implements EventBus<M> 
           : this.names.groupConsumer(group, pattern),
       durable: group !== undefined,
       active: true,
-      lastSlowLogAt: Number.NEGATIVE_INFINITY,
+      slowLog: { lastLoggedAt: Number.NEGATIVE_INFINITY },
       setup: Promise.resolve(),
       ready: false,
       messages: undefined,
@@ -392,15 +401,12 @@ export class NatsEventBus<M extends EventMap = EventMap> implements EventBus<M> 
       });
     }
     const unsubscribe = () => this.#removeSub(sub);
-    options.signal?.addEventListener("abort", unsubscribe, { once: true });
-    if (options.signal?.aborted) unsubscribe();
-    return Object.defineProperties(unsubscribe, {
-      unsubscribe: { value: unsubscribe },
-      [Symbol.dispose]: { value: unsubscribe },
-      id: { value: subscriptionId },
-      pattern: { value: pattern },
-      active: { get: () => sub.active },
-    }) as unknown as Subscription;
+    return toSubscription(unsubscribe, {
+      id: subscriptionId,
+      pattern,
+      isActive: () => sub.active,
+      signal: options.signal,
+    });
   }
 
   unsubscribe<P extends PatternOf<M>>(pattern: P, handler: EventHandler<EventForPattern<M, P>>): boolean {
@@ -822,7 +828,10 @@ export class NatsEventBus<M extends EventMap = EventMap> implements EventBus<M> 
     }
     this.#stats.dispatched++;
     this.#stats.forType(event.type).dispatched++;
-    const laneKey = sub.keyOf === undefined ? undefined : this.#laneKey(sub, event);
+    const laneKey =
+      sub.keyOf === undefined
+        ? undefined
+        : laneKeyOf(sub.keyOf as (event: EventEnvelope) => string, event, sub.ref, this.#logger);
     const delivery = new Delivery(sub, msg, event, laneKey, this.#now());
     this.#hold(delivery);
     if (laneKey !== undefined) {
@@ -835,23 +844,6 @@ export class NatsEventBus<M extends EventMap = EventMap> implements EventBus<M> 
       lanes.set(laneKey, []);
     }
     this.#start(delivery);
-  }
-
-  #laneKey(sub: Sub, event: EventEnvelope): string {
-    try {
-      return (sub.keyOf as (event: EventEnvelope) => string)(event);
-    } catch (error) {
-      this.#logger.error(
-        {
-          eventId: event.id,
-          eventType: event.type,
-          handler: sub.ref.handlerName,
-          error: errorMessage(error),
-        },
-        "ordering key function threw: event ordered in the shared lane",
-      );
-      return "";
-    }
   }
 
   #start(delivery: Delivery): void {
@@ -912,36 +904,13 @@ export class NatsEventBus<M extends EventMap = EventMap> implements EventBus<M> 
     const { sub, event } = delivery;
     const willRetry = attempt < sub.retry.maxAttempts && this.#state !== State.Stopped;
     const timedOut = error instanceof HandlerTimeoutError;
-    const failure = new HandlerError({
-      code: timedOut ? "HANDLER_TIMEOUT" : "HANDLER_FAILED",
-      eventId: event.id,
-      eventType: event.type,
-      handler: sub.ref,
-      attempt,
-      willRetry,
-      cause: error,
-    });
     delivery.lastError = error;
-    this.#stats.errors++;
-    this.#stats.forType(event.type).errors++;
-    this.#logger.error(
-      {
-        eventId: event.id,
-        eventType: event.type,
-        handler: sub.ref.handlerName,
-        subscriptionId: sub.ref.subscriptionId,
-        attempt,
-        willRetry,
-        error: errorMessage(error),
-        code: failure.code,
-      },
-      "event handler failed",
+    reportHandlerFailure(
+      { event, handler: sub.ref, attempt, willRetry, error },
+      this.#stats,
+      this.#logger,
+      this.#onError,
     );
-    try {
-      this.#onError?.(failure);
-    } catch (hookError) {
-      this.#logger.error({ hook: "onError", error: errorMessage(hookError) }, "onError hook threw");
-    }
     if (!willRetry) {
       this.#deadLetter(delivery, timedOut ? "handler-timeout" : "handler-failed");
       return;
@@ -961,25 +930,18 @@ export class NatsEventBus<M extends EventMap = EventMap> implements EventBus<M> 
   }
 
   #measure(delivery: Delivery): void {
-    const now = this.#now();
-    const elapsed = now - delivery.startedAt;
-    this.#stats.latency.record(elapsed);
-    if (elapsed > this.#slowHandlerMs) {
-      this.#stats.slowHandlers++;
-      const sub = delivery.sub;
-      if (delivery.startedAt - sub.lastSlowLogAt > 10_000) {
-        sub.lastSlowLogAt = delivery.startedAt;
-        this.#logger.warn(
-          {
-            eventType: delivery.event.type,
-            eventId: delivery.event.id,
-            handler: sub.ref.handlerName,
-            elapsedMs: elapsed,
-          },
-          `slow handler: took longer than ${this.#slowHandlerMs} ms`,
-        );
-      }
-    }
+    recordHandlerTime(
+      {
+        event: delivery.event,
+        handler: delivery.sub.ref,
+        startedAt: delivery.startedAt,
+        slowLog: delivery.sub.slowLog,
+      },
+      this.#now(),
+      this.#slowHandlerMs,
+      this.#stats,
+      this.#logger,
+    );
   }
 
   /** Writes the dead letter, then terminates the message; if the write fails, the message is naked to try again. */
@@ -1206,13 +1168,6 @@ function checkReplayStart(from: unknown): void {
   );
 }
 
-function orderingKey(ordering: Ordering | undefined): ((event: EventEnvelope) => string) | undefined {
-  if (ordering === undefined || ordering === "concurrent") return undefined;
-  if (ordering === "serial") return () => "";
-  if (typeof ordering === "object" && typeof ordering.key === "function") return ordering.key;
-  throw new RangeError(`ordering must be "concurrent", "serial" or { key: (event) => string }`);
-}
-
 function isNotFound(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const { name, status } = error as { name?: unknown; status?: unknown };
@@ -1231,22 +1186,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
-  return value;
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new RangeError(`${name} must be a number > 0, got ${value}`);
-  return value;
-}
-
-function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new RangeError(`${name} must be a number >= 0, got ${value}`);
-  return value;
 }

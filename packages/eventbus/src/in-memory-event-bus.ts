@@ -7,6 +7,15 @@ import {
   InMemoryDeadLetterStore,
   toDeadLetterError,
 } from "./dead-letter-store.js";
+import {
+  laneKeyOf,
+  nonNegative,
+  orderingKey,
+  positiveInteger,
+  recordHandlerTime,
+  reportHandlerFailure,
+  toSubscription,
+} from "./delivery-support.js";
 import { assertEventEnvelope, type EventEnvelope } from "./envelope.js";
 import {
   BusStoppedError,
@@ -14,7 +23,7 @@ import {
   DeadLetterNotFoundError,
   EventBusError,
   errorMessage,
-  HandlerError,
+  type HandlerError,
   type HandlerRef,
   HandlerTimeoutError,
   QueueFullError,
@@ -134,7 +143,8 @@ interface Sub {
   readonly lanes: Map<string, Delivery[]> | undefined;
   readonly wantsContext: boolean;
   active: boolean;
-  lastSlowLogAt: number;
+  /** When a slow attempt of this subscription was last logged. */
+  readonly slowLog: { lastLoggedAt: number };
 }
 
 /** Handlers of one pattern in one group: each event goes to the next member, round robin. */
@@ -352,19 +362,15 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
       lanes: keyOf === undefined ? undefined : new Map(),
       wantsContext: handler.length >= 2,
       active: true,
-      lastSlowLogAt: Number.NEGATIVE_INFINITY,
+      slowLog: { lastLoggedAt: Number.NEGATIVE_INFINITY },
     };
     this.#addSub(sub);
-    const unsubscribe = () => this.#removeSub(sub);
-    options.signal?.addEventListener("abort", unsubscribe, { once: true });
-    if (options.signal?.aborted) unsubscribe();
-    return Object.defineProperties(unsubscribe, {
-      unsubscribe: { value: unsubscribe },
-      [Symbol.dispose]: { value: unsubscribe },
-      id: { value: sub.ref.subscriptionId },
-      pattern: { value: pattern },
-      active: { get: () => sub.active },
-    }) as unknown as Subscription;
+    return toSubscription(() => this.#removeSub(sub), {
+      id: sub.ref.subscriptionId,
+      pattern,
+      isActive: () => sub.active,
+      signal: options.signal,
+    });
   }
 
   unsubscribe<P extends PatternOf<M>>(pattern: P, handler: EventHandler<EventForPattern<M, P>>): boolean {
@@ -581,7 +587,8 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
 
   /** Starts (or queues in its lane) one delivery; returns the clock after the handler returned. */
   #deliver(sub: Sub, context: HandlingContext, now: number): number {
-    const laneKey = sub.keyOf === undefined ? undefined : this.#laneKey(sub, context.event);
+    const laneKey =
+      sub.keyOf === undefined ? undefined : laneKeyOf(sub.keyOf, context.event, sub.ref, this.#logger);
     const delivery = new Delivery(sub, context, laneKey);
     this.#inFlight++;
     this.#link(delivery);
@@ -595,23 +602,6 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
       lanes.set(laneKey, []);
     }
     return this.#invoke(delivery, now);
-  }
-
-  #laneKey(sub: Sub, event: EventEnvelope): string {
-    try {
-      return (sub.keyOf as (event: EventEnvelope) => string)(event);
-    } catch (error) {
-      this.#logger.error(
-        {
-          eventId: event.id,
-          eventType: event.type,
-          handler: sub.ref.handlerName,
-          error: errorMessage(error),
-        },
-        "ordering key function threw: event ordered in the shared lane",
-      );
-      return "";
-    }
   }
 
   /**
@@ -676,25 +666,18 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
   }
 
   #measure(delivery: Delivery, now: number): void {
-    const elapsed = now - delivery.startedAt;
-    this.#stats.latency.record(elapsed);
-    if (elapsed > this.#slowHandlerMs) {
-      this.#stats.slowHandlers++;
-      const sub = delivery.sub;
-      // A handler that is always slow would flood the log: one line per handler per 10 s.
-      if (delivery.startedAt - sub.lastSlowLogAt > 10_000) {
-        sub.lastSlowLogAt = delivery.startedAt;
-        this.#logger.warn(
-          {
-            eventType: delivery.event.type,
-            eventId: delivery.event.id,
-            handler: sub.ref.handlerName,
-            elapsedMs: elapsed,
-          },
-          `slow handler: took longer than ${this.#slowHandlerMs} ms`,
-        );
-      }
-    }
+    recordHandlerTime(
+      {
+        event: delivery.event,
+        handler: delivery.sub.ref,
+        startedAt: delivery.startedAt,
+        slowLog: delivery.sub.slowLog,
+      },
+      now,
+      this.#slowHandlerMs,
+      this.#stats,
+      this.#logger,
+    );
   }
 
   #failed(delivery: Delivery, attempt: number, error: unknown): void {
@@ -706,32 +689,13 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
     const { sub, event } = delivery;
     const willRetry = attempt < sub.retry.maxAttempts && this.#state !== State.Stopped;
     const timedOut = error instanceof HandlerTimeoutError;
-    const failure = new HandlerError({
-      code: timedOut ? "HANDLER_TIMEOUT" : "HANDLER_FAILED",
-      eventId: event.id,
-      eventType: event.type,
-      handler: sub.ref,
-      attempt,
-      willRetry,
-      cause: error,
-    });
     delivery.lastError = error;
-    this.#stats.errors++;
-    this.#entryFor(event.type).stats.errors++;
-    this.#logger.error(
-      {
-        eventId: event.id,
-        eventType: event.type,
-        handler: sub.ref.handlerName,
-        subscriptionId: sub.ref.subscriptionId,
-        attempt,
-        willRetry,
-        error: errorMessage(error),
-        code: failure.code,
-      },
-      "event handler failed",
+    reportHandlerFailure(
+      { event, handler: sub.ref, attempt, willRetry, error },
+      this.#stats,
+      this.#logger,
+      this.#onError,
     );
-    this.#safely(() => this.#onError?.(failure), "onError");
     if (willRetry) {
       this.#stats.retried++;
       delivery.timer = setTimeout(
@@ -951,21 +915,4 @@ export class InMemoryEventBus<M extends EventMap = EventMap> implements EventBus
       this.#logger.error({ hook, error: errorMessage(error) }, `${hook} hook threw`);
     }
   }
-}
-
-function orderingKey(ordering: Ordering | undefined): ((event: EventEnvelope) => string) | undefined {
-  if (ordering === undefined || ordering === "concurrent") return undefined;
-  if (ordering === "serial") return () => "";
-  if (typeof ordering === "object" && typeof ordering.key === "function") return ordering.key;
-  throw new RangeError(`ordering must be "concurrent", "serial" or { key: (event) => string }`);
-}
-
-function positiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1)
-    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
-}
-
-function nonNegative(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0)
-    throw new RangeError(`${name} must be a number >= 0, got ${value}`);
 }

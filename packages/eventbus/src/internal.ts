@@ -7,6 +7,17 @@
  */
 
 export { toDeadLetterError } from "./dead-letter-store.js";
+export {
+  laneKeyOf,
+  nonNegative,
+  orderingKey,
+  positive,
+  positiveInteger,
+  recordHandlerTime,
+  reportHandlerFailure,
+  type TimedAttempt,
+  toSubscription,
+} from "./delivery-support.js";
 export { errorMessage } from "./errors.js";
 export {
   currentHandlingContext,
