@@ -66,7 +66,10 @@ export interface TimedAttempt {
   /** When the attempt started, on the bus's clock (ms). */
   readonly startedAt: number;
   /** Per subscription: when a slow attempt of it was last logged (updated here). */
-  readonly slowLog: { lastLoggedAt: number };
+  readonly slowLog: {
+    /** Start time (bus clock, ms) of the last attempt logged as slow. */
+    lastLoggedAt: number;
+  };
 }
 
 /**
