@@ -65,6 +65,7 @@ import {
   reportHandlerFailure,
   resolveRetryPolicy,
   runInHandlingContext,
+  type TimedAttempt,
   toDeadLetterError,
   toSubscription,
   withCausation,
@@ -150,7 +151,7 @@ interface Sub {
 }
 
 /** One message of one subscription, from receipt until it is acked, naked or dead-lettered. */
-class Delivery implements HandlingContext {
+class Delivery implements HandlingContext, TimedAttempt {
   /** Tries made in this process; the attempt number adds the server's earlier deliveries. */
   tries = 0;
   /** Deliveries before this one (redeliveries after a nak, a crash or an expired ack wait); read lazily. */
@@ -172,6 +173,14 @@ class Delivery implements HandlingContext {
     receivedAt: number,
   ) {
     this.lastWorkingAt = receivedAt;
+  }
+
+  get handler(): HandlerRef {
+    return this.sub.ref;
+  }
+
+  get slowLog(): { lastLoggedAt: number } {
+    return this.sub.slowLog;
   }
 
   /** How deep in its causation chain the event is: read from its header only if the handler publishes. */

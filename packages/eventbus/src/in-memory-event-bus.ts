@@ -14,6 +14,7 @@ import {
   positiveInteger,
   recordHandlerTime,
   reportHandlerFailure,
+  type TimedAttempt,
   toSubscription,
 } from "./delivery-support.js";
 import { assertEventEnvelope, type EventEnvelope } from "./envelope.js";
@@ -180,7 +181,7 @@ interface TypeEntry {
 }
 
 /** One handler's work on one event, from dispatch until it succeeds or is dead-lettered. */
-class Delivery {
+class Delivery implements TimedAttempt {
   attempt = 0;
   startedAt = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -200,6 +201,14 @@ class Delivery {
 
   get event(): EventEnvelope {
     return this.context.event;
+  }
+
+  get handler(): HandlerRef {
+    return this.sub.ref;
+  }
+
+  get slowLog(): { lastLoggedAt: number } {
+    return this.sub.slowLog;
   }
 }
 
