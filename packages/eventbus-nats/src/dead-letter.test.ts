@@ -47,5 +47,9 @@ describe("encodeDeadLetter() / decodeDeadLetter()", () => {
 
   it("refuses what it did not write", () => {
     expect(() => decodeDeadLetter('"just a string"')).toThrow(TypeError);
+    expect(() => decodeDeadLetter("{not json")).toThrow(/not JSON/);
+    expect(() => decodeDeadLetter(JSON.stringify({ id: "x", reason: "handler-failed" }))).toThrow(
+      /attempts, deadLetteredAt, source/,
+    );
   });
 });

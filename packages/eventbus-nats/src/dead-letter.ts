@@ -176,9 +176,15 @@ export function encodeDeadLetter(entry: NatsDeadLetter): {
  */
 export function decodeDeadLetter(data: Uint8Array | string): NatsDeadLetter {
   const text = typeof data === "string" ? data : Buffer.from(data).toString("utf8");
-  const wire = JSON.parse(text) as WireDeadLetter;
-  if (typeof wire !== "object" || wire === null || typeof wire.id !== "string") {
-    throw new TypeError("not a dead letter written by @qt/eventbus-nats");
+  let wire: WireDeadLetter;
+  try {
+    wire = JSON.parse(text) as WireDeadLetter;
+  } catch {
+    throw new TypeError("not a dead letter written by @qt/eventbus-nats: not JSON");
+  }
+  const missing = deadLetterProblems(wire);
+  if (missing.length > 0) {
+    throw new TypeError(`not a dead letter written by @qt/eventbus-nats: ${missing.join(", ")}`);
   }
   return {
     id: wire.id,
@@ -200,6 +206,21 @@ export function decodeDeadLetter(data: Uint8Array | string): NatsDeadLetter {
     raw: wire.raw === null ? undefined : new Uint8Array(Buffer.from(wire.raw, "base64")),
     issues: wire.issues ?? [],
   };
+}
+
+/** The fields a stored dead letter must have, named when missing or malformed. */
+function deadLetterProblems(wire: unknown): string[] {
+  if (typeof wire !== "object" || wire === null) return ["not an object"];
+  const w = wire as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof w.id !== "string") problems.push("id");
+  if (typeof w.reason !== "string") problems.push("reason");
+  if (typeof w.attempts !== "number") problems.push("attempts");
+  if (typeof w.deadLetteredAt !== "string" || Number.isNaN(new Date(w.deadLetteredAt).getTime())) {
+    problems.push("deadLetteredAt");
+  }
+  if (typeof w.source !== "object" || w.source === null) problems.push("source");
+  return problems;
 }
 
 /** Header values are one line of printable text: keep the first line, bounded. */

@@ -31,6 +31,14 @@ describe("InMemoryDeadLetterStore", () => {
     expect(evicted).toEqual(["a", "b"]);
   });
 
+  it("re-adding an id it holds replaces that entry without evicting another", () => {
+    const evicted: string[] = [];
+    const store = new InMemoryDeadLetterStore({ capacity: 2, onEvict: (l) => evicted.push(l.id) });
+    for (const id of ["a", "b", "b"]) store.add(letter(id));
+    expect(store.list().map((l) => l.id)).toEqual(["a", "b"]);
+    expect(evicted).toEqual([]);
+  });
+
   it("refuses a capacity below 1", () => {
     expect(() => new InMemoryDeadLetterStore({ capacity: 0 })).toThrow(RangeError);
   });

@@ -99,7 +99,8 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
   }
 
   add(entry: DeadLetter): void {
-    if (this.#entries.size >= this.#capacity) {
+    // Re-adding an id it holds replaces that entry: nothing else needs to make room.
+    if (!this.#entries.has(entry.id) && this.#entries.size >= this.#capacity) {
       const oldest = this.#entries.values().next().value as DeadLetter;
       this.#entries.delete(oldest.id);
       this.#onEvict?.(oldest);
