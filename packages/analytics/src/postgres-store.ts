@@ -4,7 +4,7 @@ import pg from "pg";
 import type { AnalyticsStore, StoreOptions } from "./analytics-store.js";
 import { AnalyticsError, messageOf, redactConnectionString } from "./errors.js";
 import type { AnalyticsTables } from "./schema.js";
-import { checkStoreOptions, SqlAnalyticsStore } from "./sql-analytics-store.js";
+import { checkStoreOptions, openSqlStore } from "./sql-analytics-store.js";
 import type { SqlBackend, SqlOperation, SqlRow, SqlStatement, WriteProgram } from "./sql-backend.js";
 import { runAll } from "./sql-backend.js";
 
@@ -56,17 +56,7 @@ const MIGRATION_LOCK_CLASS = 0x5154_414e; // "QTAN"
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<AnalyticsStore> {
   checkStoreOptions(options);
   const resolved = { ...options, logger: options.logger ?? consoleLogger() };
-  const backend = new PostgresBackend(resolved);
-  const store = new SqlAnalyticsStore(backend, resolved);
-  if (options.migrate ?? true) {
-    try {
-      await store.migrate();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-  }
-  return store;
+  return openSqlStore(new PostgresBackend(resolved), resolved);
 }
 
 class PostgresBackend implements SqlBackend {

@@ -1,5 +1,6 @@
 import { consoleLogger, deserializeEvent, type EventEnvelope, type Logger, toWireEvent } from "@qt/eventbus";
 import type { TradeSide } from "@qt/events";
+import type { Selectable } from "kysely";
 import type {
   AnalyticsStore,
   EventQuery,
@@ -17,7 +18,7 @@ import { AnalyticsError, messageOf } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { InsertTemplates } from "./insert-template.js";
 import { type MigrationResult, migrationProgram } from "./migrations.js";
-import { EVENT_COLUMNS, TRADE_COLUMNS } from "./schema.js";
+import { EVENT_COLUMNS, TRADE_COLUMNS, type TradesTable } from "./schema.js";
 import type { SqlBackend } from "./sql-backend.js";
 
 const DEFAULT_LIMIT = 10_000;
@@ -401,21 +402,24 @@ function writeTrade(t: TradeRecord, out: unknown[]): void {
   );
 }
 
-function storedTrade(row: {
-  seq: number | string;
-  event_id: string;
-  order_id: string;
-  symbol: string;
-  side: string;
-  size: string;
-  price: string;
-  strategy_id: string;
-  model: string | null;
-  pnl: string | null;
-  executed_at: number | string;
-  source: string;
-  correlation_id: string;
-}): StoredTrade {
+/**
+ * Opens a store on a backend: runs the migrations unless `options.migrate` is false, and closes
+ * the backend again if they fail, so a failed open leaves no connection behind.
+ */
+export async function openSqlStore(backend: SqlBackend, options: StoreOptions): Promise<SqlAnalyticsStore> {
+  const store = new SqlAnalyticsStore(backend, options);
+  if (options.migrate ?? true) {
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+function storedTrade(row: Selectable<TradesTable>): StoredTrade {
   return {
     sequence: Number(row.seq),
     eventId: row.event_id,

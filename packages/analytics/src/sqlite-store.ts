@@ -5,7 +5,7 @@ import Database from "libsql";
 import type { AnalyticsStore, StoreOptions } from "./analytics-store.js";
 import { AnalyticsError, messageOf } from "./errors.js";
 import type { AnalyticsTables } from "./schema.js";
-import { checkStoreOptions, SqlAnalyticsStore } from "./sql-analytics-store.js";
+import { checkStoreOptions, openSqlStore } from "./sql-analytics-store.js";
 import type { SqlBackend, SqlOperation, SqlRow, SqlStatement, WriteProgram } from "./sql-backend.js";
 import { runAll } from "./sql-backend.js";
 
@@ -87,17 +87,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
     );
   }
   checkStoreOptions(options);
-  const backend = new SqliteBackend(path, busyTimeoutMs, synchronous);
-  const store = new SqlAnalyticsStore(backend, options);
-  if (options.migrate ?? true) {
-    try {
-      await store.migrate();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-  }
-  return store;
+  return openSqlStore(new SqliteBackend(path, busyTimeoutMs, synchronous), options);
 }
 
 class SqliteBackend implements SqlBackend {
